@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast bench check-pack clean
+.PHONY: install run test test-fast bench check-pack messages clean
 
 install: $(STAMP)
 
@@ -36,3 +36,6 @@ check-pack: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+messages: install
+	$(BIN)/python tools/i18n.py update

@@ -1,1 +1,130 @@
-"""dutyloop: the five-duties closed-loop supervision service (五责闭环监督平台)."""
+"""dutyloop: the five-duties closed-loop supervision service (五责闭环监督平台).
+
+``create_app`` builds the Flask app; every concern registers itself with an
+``init_app`` or a blueprint, so this file reads as the list of what the
+service is made of.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from . import db
+from .config import load_settings
+from .i18n import N_
+
+csrf = CSRFProtect()
+babel = Babel()
+login_manager = LoginManager()
+
+# The five stages, in the order of the loop; the navigation shows them.
+STAGES = (("define", N_("明责")), ("perform", N_("履责")), ("supervise", N_("督责")),
+          ("evaluate", N_("评责")), ("account", N_("问责")))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: settings, database, security, i18n, blueprints."""
+    app = Flask(__name__, instance_path=os.environ.get("DUTYLOOP_INSTANCE") or None,
+                template_folder="web/templates", static_folder="web/static")
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_settings(app.config, app.instance_path)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # token lives as long as the session
+        BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False  # Chinese stays readable in JSON and tojson
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    _init_login(app)
+    _init_audit_actor(app)
+
+    from .web import errors
+    errors.init_app(app)
+    from .web import context
+    context.init_app(app)
+
+    from .home.views import bp as home_bp
+    from .auth.views import bp as auth_bp
+    from .auth.admin import bp as users_bp
+    from .audit.views import bp as audit_bp
+    from .units.views import bp as units_bp
+    for bp in (home_bp, auth_bp, users_bp, audit_bp, units_bp):
+        app.register_blueprint(bp)
+    from .define.views import bp as define_bp
+    from .perform.views import bp as perform_bp
+    from .supervise.views import bp as supervise_bp
+    from .evaluate.views import bp as evaluate_bp
+    from .account.views import bp as account_bp
+    for bp in (define_bp, perform_bp, supervise_bp, evaluate_bp, account_bp):
+        app.register_blueprint(bp)
+
+    from .cli import register_app_commands
+    register_app_commands(app)
+    return app
+
+
+def _select_locale() -> str:
+    if not has_request_context():  # CLI commands speak the default language
+        return "zh_CN"
+    lang = session.get("lang")
+    return lang if lang in ("zh_CN", "en") else "zh_CN"
+
+
+def _init_login(app: Flask) -> None:
+    from .auth.models import User
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = N_("请先登录。")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(user_id: str):
+        user = User.get_or_none(User.id == int(user_id)) if user_id.isdigit() else None
+        return user if user and user.active else None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        from flask import jsonify, redirect, url_for, make_response
+        if request.path.startswith("/api/"):
+            return jsonify({"error": {"status": 401, "code": "unauthorized", "message": "请先登录"}}), 401
+        target = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if request.headers.get("HX-Request") == "true":
+            response = make_response("", 204)
+            response.headers["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+
+def _init_audit_actor(app: Flask) -> None:
+    """Attribute audited writes of a request to the logged-in user."""
+    from .audit import set_actor
+    from .audit.log import _actor
+
+    @app.before_request
+    def _set_actor():
+        if current_user.is_authenticated:
+            g._audit_token = set_actor(current_user.id, current_user.username)
+
+    @app.teardown_request
+    def _reset_actor(exc):
+        token = g.pop("_audit_token", None)
+        if token is not None:
+            _actor.reset(token)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

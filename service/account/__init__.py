@@ -1,0 +1,1 @@
+"""问责 (account): the findings register and rectification until closure."""

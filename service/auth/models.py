@@ -1,0 +1,98 @@
+"""Accounts, roles and login attempts."""
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db import BaseModel, utcnow
+from ..i18n import N_
+from ..units.models import Unit
+
+# Roles, from most to least powerful. Labels are msgids translated by Babel.
+ROLES = {
+    "admin": N_("管理员"),      # commission staff: packs, units, check runs, users
+    "inspector": N_("监督员"),  # commission members: review, evaluate, findings
+    "unit": N_("单位用户"),     # a unit's leader or clerk: only that unit's data
+}
+
+
+class User(UserMixin, BaseModel):
+    """A person who logs in. Unit users belong to exactly one unit."""
+
+    username = peewee.CharField(max_length=80, unique=True)
+    display_name = peewee.CharField(max_length=100)
+    password_hash = peewee.CharField(max_length=256)
+    role = peewee.CharField(max_length=20)
+    unit = peewee.ForeignKeyField(Unit, null=True, backref="users", on_delete="RESTRICT")
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "user"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return bool(self.active)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        """Commission staff (admins and inspectors) see every unit."""
+        return self.role in {"admin", "inspector"}
+
+    def can_see_unit(self, unit_id: int) -> bool:
+        """Whether this user may see data of the unit ``unit_id``."""
+        return self.is_staff or (self.role == "unit" and self.unit_id == unit_id)
+
+    def check_password(self, password: str) -> bool:
+        """Whether ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @staticmethod
+    def hash_password(password: str) -> str:
+        """Hash a password for storage (werkzeug's scrypt by default)."""
+        return generate_password_hash(password)
+
+
+class LoginAttempt(BaseModel):
+    """One login try; failures within the window lock the account."""
+
+    username = peewee.CharField(max_length=80, index=True)
+    at = peewee.DateTimeField(default=utcnow, index=True)
+    success = peewee.BooleanField()
+    remote_addr = peewee.CharField(max_length=64, default="")
+
+    class Meta:
+        table_name = "login_attempt"
+
+    @classmethod
+    def locked_until(cls, username: str, max_failures: int, minutes: int,
+                     now: dt.datetime | None = None) -> dt.datetime | None:
+        """When the account's lock ends, or None if it is not locked.
+
+        Counts failures since the later of (now - window) and the last success,
+        so a successful login clears earlier failures.
+        """
+        now = now or utcnow()
+        window = dt.timedelta(minutes=minutes)
+        last_success = (cls.select(peewee.fn.MAX(cls.at))
+                        .where((cls.username == username) & (cls.success == True))  # noqa: E712
+                        .scalar())
+        since = now - window
+        if last_success and last_success > since:
+            since = last_success
+        failures = list(cls.select(cls.at)
+                        .where((cls.username == username) & (cls.success == False)  # noqa: E712
+                               & (cls.at > since))
+                        .order_by(cls.at.desc())
+                        .limit(max_failures))
+        if len(failures) < max_failures:
+            return None
+        return failures[0].at + window

@@ -1,0 +1,70 @@
+"""Login, logout and the language switch."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..db import database
+from ..web.render import render
+from .models import LoginAttempt, User
+
+bp = Blueprint("auth", __name__)
+
+LANGUAGES = {"zh_CN": "中文", "en": "English"}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths are followed after login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("home.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form; on POST check the password and the lockout."""
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("home.dashboard"))
+    error, status = None, 200
+    username = request.form.get("username", "").strip()
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        cfg = current_app.config
+        locked = LoginAttempt.locked_until(username, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"])
+        if locked:
+            error = _("登录失败次数过多，该账户已暂时锁定，请 %(minutes)s 分钟后再试。",
+                      minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+            status = 429
+        else:
+            user = User.get_or_none(User.username == username)
+            ok = bool(user and user.active and user.check_password(password))
+            with database.atomic():
+                LoginAttempt.create(username=username, success=ok,
+                                    remote_addr=(request.remote_addr or "")[:64])
+            if ok:
+                session.clear()  # a fresh session on login: no fixation
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")))
+            error, status = _("用户名或密码错误"), 401
+    return render("auth/login.html", status=status, error=error, username=username,
+                  next=request.args.get("next", ""))
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """End the session (POST only, so a link or image cannot log anyone out)."""
+    logout_user()
+    session.clear()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    """Remember the chosen UI language in the session."""
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))

@@ -1,0 +1,102 @@
+"""The database: declared unbound, bound by the app factory or the CLI.
+
+Models everywhere inherit ``BaseModel``; ``database`` is a proxy so tests, the
+CLI and each app server bind their own connection (SQLite file by default,
+PostgreSQL when ``DATABASE_URL`` says so).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from urllib.parse import urlparse, parse_qs
+
+import peewee
+from playhouse.db_url import connect
+
+database = peewee.DatabaseProxy()
+
+
+class BaseModel(peewee.Model):
+    """Base of every model: bound to the shared proxy."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class JSONField(peewee.TextField):
+    """JSON stored as text: portable between SQLite and PostgreSQL."""
+
+    field_type = "TEXT"
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return json.loads(value)
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC now; every timestamp in the database is naive UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def open_database(url: str) -> peewee.Database:
+    """Open a peewee database for ``url`` with the pragmas this app relies on."""
+    parsed = urlparse(url)
+    if parsed.scheme.startswith("sqlite"):
+        # WAL lets readers run beside the one writer; foreign keys are off by
+        # default in SQLite and we rely on them; busy_timeout makes a second
+        # process wait for the write lock instead of failing at once.
+        return connect(url, pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": 10000,
+            "synchronous": "normal",
+        })
+    if parsed.scheme in {"postgres", "postgresql"}:
+        options = parse_qs(parsed.query)
+        schema = options.pop("schema", [None])[0]
+        base = url.split("?", 1)[0]
+        # autorollback: a failed statement outside a transaction must not leave
+        # the connection in PostgreSQL's "aborted transaction" state.
+        kwargs = {"autorollback": True}
+        if schema:
+            kwargs["options"] = f"-c search_path={schema}"
+        return connect(base.replace("postgres://", "postgresql://", 1), **kwargs)
+    raise ValueError(f"unsupported DATABASE_URL scheme: {parsed.scheme!r}")
+
+
+def bind(url: str) -> peewee.Database:
+    """Bind the shared proxy to a new connection for ``url`` and return it."""
+    db = open_database(url)
+    database.initialize(db)
+    return db
+
+
+def init_app(app) -> None:
+    """Bind the database for ``app`` and open/close a connection per request."""
+    bind(app.config["DATABASE_URL"])
+
+    from flask import request
+
+    @app.before_request
+    def _connect():
+        # The health check reports a dead database itself instead of failing here.
+        if request.endpoint != "home.healthz":
+            database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def _close(exc):
+        if not database.is_closed():
+            database.close()

@@ -1,0 +1,65 @@
+"""Invented demo data: a district with 20 units, their leaders and accounts.
+
+All names are made up. Later stages extend the demo (plans, records, check
+runs, reviews, findings) from here.
+"""
+from __future__ import annotations
+
+from . import audit
+from .auth.models import User
+from .db import database
+from .units.models import Unit
+
+DISTRICT = "江滨区"
+
+# code, name, type, tags, risk areas, subordinate units, law enforcement, leader, title
+DEMO_UNITS = (
+    ("Q01", "区发展和改革局", "区直单位", ["项目建设"], ["项目审批", "资金分配"], 2, False, "周文澜", "党组书记、局长"),
+    ("Q02", "区财政局", "区直单位", [], ["资金拨付", "政府采购"], 3, False, "沈知秋", "党组书记、局长"),
+    ("Q03", "区教育局", "区直单位", [], ["招生入学", "校园工程", "教辅征订"], 12, False, "陆景行", "党委书记、局长"),
+    ("Q04", "区卫生健康局", "区直单位", [], ["医药采购", "医保基金"], 6, False, "顾清禾", "党委书记、局长"),
+    ("Q05", "区住房和城乡建设局", "区直单位", ["项目建设", "征地拆迁"], ["工程招投标", "质量监管"], 4, True, "韩致远", "党委书记、局长"),
+    ("Q06", "区自然资源和规划分局", "区直单位", ["征地拆迁"], ["土地出让", "规划审批"], 3, True, "孟书远", "党组书记、局长"),
+    ("Q07", "区市场监督管理局", "区直单位", [], ["行政执法", "行政许可"], 6, True, "许怀瑾", "党委书记、局长"),
+    ("Q08", "区综合行政执法局", "区直单位", [], ["行政执法", "罚没处置"], 8, True, "钟南屏", "党委书记、局长"),
+    ("Q09", "区交通运输局", "区直单位", ["项目建设"], ["工程招投标", "运输执法"], 5, True, "罗一帆", "党委书记、局长"),
+    ("Q10", "区民政局", "区直单位", [], ["救助资金", "养老服务"], 2, False, "唐若溪", "党组书记、局长"),
+    ("Q11", "区人力资源和社会保障局", "区直单位", [], ["社保基金", "职称评审"], 2, False, "冯以安", "党组书记、局长"),
+    ("Q12", "区农业农村局", "区直单位", [], ["惠农补贴", "农村集体三资"], 3, True, "魏听澜", "党委书记、局长"),
+    ("J01", "江滨街道", "街道", [], ["村社小微权力", "惠民资金"], 9, False, "蒋澄明", "党工委书记"),
+    ("J02", "临江街道", "街道", ["征地拆迁"], ["征地补偿", "村社小微权力"], 11, False, "秦墨白", "党工委书记"),
+    ("J03", "北岸街道", "街道", ["征地拆迁", "项目建设"], ["征地补偿", "工程项目"], 8, False, "尤嘉树", "党工委书记"),
+    ("Z01", "青山镇", "镇", ["征地拆迁"], ["征地补偿", "农村集体三资"], 14, False, "何远舟", "党委书记"),
+    ("Z02", "白沙镇", "镇", [], ["农村集体三资", "惠农补贴"], 10, False, "吕朝晖", "党委书记"),
+    ("G01", "区城市建设投资集团有限公司", "国企", ["项目建设", "征地拆迁"], ["工程招投标", "融资管理"], 7, False, "施砚秋", "党委书记、董事长"),
+    ("G02", "区国有资产经营有限公司", "国企", [], ["资产处置", "对外投资"], 4, False, "张予宁", "党委书记、董事长"),
+    ("G03", "区水务集团有限公司", "国企", ["项目建设"], ["工程招投标", "物资采购"], 5, False, "孔令仪", "党委书记、董事长"),
+)
+
+
+def instance_is_empty() -> bool:
+    """Whether the instance has no accounts yet (the demo loads only then)."""
+    return not User.select().exists()
+
+
+def load_demo(password: str) -> str:
+    """Create the demo units and accounts; return a one-line summary."""
+    with audit.acting_as(None, "demo"), database.atomic():
+        units = []
+        for code, name, kind, tags, risks, subs, enforcement, leader, title in DEMO_UNITS:
+            unit = Unit.get_or_none(Unit.code == code)
+            if unit is None:
+                unit = audit.create(Unit, code=code, name=name, type=kind, tags=tags, risk_areas=risks,
+                                    subordinate_units=subs, law_enforcement=enforcement,
+                                    leader_name=leader, leader_title=title)
+            units.append(unit)
+        password_hash = User.hash_password(password)
+        accounts = [("admin", "纪委监委管理员", "admin", None), ("inspector", "纪委监委监督员", "inspector", None)]
+        accounts += [(f"unit{n:02d}", f"{u.name}联络员", "unit", u) for n, u in enumerate(units, start=1)]
+        created = 0
+        for username, display, role, unit in accounts:
+            if not User.select().where(User.username == username).exists():
+                audit.create(User, username=username, display_name=display, role=role, unit=unit,
+                             password_hash=password_hash)
+                created += 1
+    return f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d})"

@@ -1,0 +1,1 @@
+"""评责 (evaluate): review meetings and scoring."""

@@ -1,0 +1,45 @@
+"""Dashboard (工作台) and /healthz."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, url_for
+from flask_login import current_user, login_required
+
+from ..audit.log import AuditEntry
+from ..auth.models import User
+from ..db import database
+from ..units.models import Unit
+from ..web.render import render
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def root():
+    """Send visitors to their dashboard (or to the login page)."""
+    return redirect(url_for("home.dashboard"))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    """What the current user has to look at today."""
+    if current_user.role == "unit":
+        return render("home/dashboard.html", unit=current_user.unit)
+    stats = {
+        "units": Unit.select().where(Unit.active == True).count(),  # noqa: E712
+        "users": User.select().where(User.active == True).count(),  # noqa: E712
+        "audit": AuditEntry.select().count(),
+    }
+    recent = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(8)) if current_user.is_admin else []
+    return render("home/dashboard.html", stats=stats, recent=recent, unit=None)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers a query, 503 otherwise (for load balancers)."""
+    try:
+        database.connect(reuse_if_open=True)
+        database.execute_sql("SELECT 1").fetchone()
+    except Exception as exc:  # any failure means "not healthy", never a 500
+        return jsonify({"status": "unavailable", "database": "error", "detail": type(exc).__name__}), 503
+    return jsonify({"status": "ok", "database": "ok"}), 200

@@ -1,0 +1,1 @@
+"""督责 (supervise): quarterly, half-year and year-end check runs."""

@@ -1,0 +1,1 @@
+"""The web shell: page-or-fragment rendering, errors, layout, static files."""

@@ -1,0 +1,72 @@
+"""Every list a user sees can be downloaded: CSV or XLSX from the same rows."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Iterable, Sequence
+
+from flask import Response, request
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .errors import AppError
+
+FORMATS = ("csv", "xlsx")
+
+
+def wanted_format() -> str | None:
+    """The export format asked for by ``?export=csv|xlsx``, or None for the page."""
+    fmt = request.args.get("export")
+    if fmt is None:
+        return None
+    if fmt not in FORMATS:
+        raise AppError(f"不支持的导出格式：{fmt}（可用：csv、xlsx）")
+    return fmt
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def _safe_text(value):
+    # Spreadsheet formula injection: a cell that starts with = + - @ would run
+    # as a formula when a clerk opens the file.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def export(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Response:
+    """Build a download of ``rows`` under ``headers`` as CSV (UTF-8 with BOM) or XLSX."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        buf.write("\ufeff")  # Excel needs the BOM to read UTF-8 Chinese
+        writer = csv.writer(buf)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([_safe_text(_cell(v)) for v in row])
+        data, mimetype = buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+    else:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = filename[:31]
+        ws.append(list(headers))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([_safe_text(_cell(v)) for v in row])
+        buf = io.BytesIO()
+        wb.save(buf)
+        data = buf.getvalue()
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(data, mimetype=mimetype)
+    from urllib.parse import quote
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=export.{fmt}; filename*=UTF-8''{quote(filename)}.{fmt}")
+    return response

@@ -1,0 +1,44 @@
+"""The dutyloop command line: db upgrade, user create, demo."""
+from service.auth.models import User
+from service.units.models import Unit
+
+
+def test_user_create(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "create", "boss", "--role", "admin", "--password", "long-password"])
+    assert result.exit_code == 0, result.output
+    assert User.get(User.username == "boss").check_password("long-password")
+
+
+def test_user_create_rejects_bad_input(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "create", "clerk", "--role", "unit", "--password", "long-password"])
+    assert result.exit_code != 0 and "单位用户必须选择所属单位" in result.output
+    result = runner.invoke(args=["user", "create", "x", "--role", "unit", "--unit", "NOPE", "--password", "long-password"])
+    assert result.exit_code != 0 and "no unit" in result.output
+
+
+def test_demo_loads_units_and_accounts_once(app):
+    app.config["DEMO_PASSWORD"] = "demo-password"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert Unit.select().count() == 20
+    assert {u.type for u in Unit.select()} == {"区直单位", "街道", "镇", "国企"}
+    assert User.select().where(User.role == "unit").count() == 20
+    assert all(u.unit_id for u in User.select().where(User.role == "unit"))
+    assert User.get(User.username == "admin").check_password("demo-password")
+    again = runner.invoke(args=["demo", "--if-empty"])
+    assert "nothing loaded" in again.output and User.select().count() == 22
+
+
+def test_demo_generates_and_prints_a_password_when_none_is_set(app):
+    app.config["DEMO_PASSWORD"] = None
+    result = app.test_cli_runner().invoke(args=["demo"])
+    password = result.output.strip().rsplit(": ", 1)[1]
+    assert User.get(User.username == "inspector").check_password(password)
+
+
+def test_db_upgrade_reports_up_to_date(app):
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0 and "up to date" in result.output

@@ -1,0 +1,21 @@
+"""The English catalog covers every UI string and its .mo is current."""
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import i18n  # noqa: E402
+
+
+def test_every_marked_string_has_an_english_translation():
+    catalog = i18n.load()
+    missing = sorted(m for m in i18n.extracted_ids() if m not in catalog or not catalog[m].string)
+    assert not missing, "untranslated (run `python tools/i18n.py update` and translate): " + ", ".join(missing)
+
+
+def test_compiled_catalog_matches_the_po_file():
+    buf = io.BytesIO()
+    write_mo(buf, i18n.load())
+    assert i18n.MO.read_bytes() == buf.getvalue(), "run `python tools/i18n.py compile`"

@@ -1,0 +1,132 @@
+"""The web shell: page vs fragment, errors, language, health, static files."""
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from service.web.errors import AppError
+
+STATIC = Path(__file__).resolve().parent.parent / "service" / "web" / "static"
+HTMX_SHA256 = "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"  # htmx.org 2.0.11
+
+
+def test_full_page_vs_fragment(admin_client):
+    page = admin_client.get("/units/")
+    fragment = admin_client.get("/units/", headers={"HX-Request": "true"})
+    assert "<html" in page.get_data(as_text=True)
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "共 0 个单位" in body
+    for response in (page, fragment):
+        assert "HX-Request" in response.headers["Vary"]
+
+
+def test_boosted_requests_get_the_whole_page(admin_client):
+    response = admin_client.get("/units/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in response.get_data(as_text=True)
+
+
+def test_404_is_a_chinese_page(admin_client):
+    response = admin_client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "页面不存在" in response.get_data(as_text=True)
+
+
+def test_404_for_htmx_is_a_fragment(admin_client):
+    response = admin_client.get("/no/such/page", headers={"HX-Request": "true"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 404 and "<html" not in text and "页面不存在" in text
+
+
+def test_api_paths_get_json_errors(client):
+    response = client.get("/api/v1/nothing")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.fixture
+def failing_app(app):
+    @app.get("/boom")
+    def boom():
+        raise ZeroDivisionError("bug")
+
+    @app.get("/api/boom")
+    def api_boom():
+        raise ZeroDivisionError("bug")
+
+    @app.get("/invalid")
+    def invalid():
+        raise AppError("日期格式应为 年-月-日", status=422, details=["开始日期"])
+    return app
+
+
+def test_unexpected_error_is_a_chinese_500_page(failing_app, caplog):
+    client = failing_app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    text = response.get_data(as_text=True)
+    assert "系统错误" in text and "ZeroDivisionError" not in text
+    assert client.get("/api/boom").get_json()["error"]["status"] == 500
+
+
+def test_422_page_lists_details(failing_app):
+    response = failing_app.test_client().get("/invalid")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "日期格式应为 年-月-日" in text and "开始日期" in text
+
+
+def test_post_without_csrf_token_is_refused(client, make_user):
+    make_user("admin", "admin")
+    response = client.post("/login", {"username": "admin", "password": "correct-horse-9"}, csrf=False)
+    assert response.status_code == 400
+    assert "页面已过期" in response.get_data(as_text=True)
+
+
+def test_htmx_post_without_csrf_header_is_refused_and_with_it_accepted(admin_client, make_user):
+    user = make_user("insp", "inspector")
+    refused = admin_client.post(f"/admin/users/{user.id}/status", htmx=True, csrf=False)
+    assert refused.status_code == 400
+    accepted = admin_client.post(f"/admin/users/{user.id}/status", htmx=True)
+    assert accepted.status_code == 302
+
+
+def test_every_page_carries_the_csrf_header_for_htmx(admin_client):
+    text = admin_client.get("/dashboard").get_data(as_text=True)
+    assert 'hx-headers=\'{"X-CSRFToken": "' in text
+
+
+def test_language_switch_to_english(admin_client):
+    admin_client.post("/language/en", {"next": "/dashboard"})
+    text = admin_client.get("/dashboard").get_data(as_text=True)
+    assert "Dashboard" in text and 'lang="en"' in text
+    admin_client.post("/language/zh_CN")
+    assert "工作台" in admin_client.get("/dashboard").get_data(as_text=True)
+
+
+def test_chinese_is_the_default_language(client):
+    text = client.get("/login").get_data(as_text=True)
+    assert 'lang="zh-CN"' in text and "用户名" in text
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json()["database"] == "ok"
+
+
+def test_healthz_503_when_database_is_unreachable(app, monkeypatch):
+    from service.db import database
+
+    def refuse(*args, **kwargs):
+        raise OSError("connection refused")
+    monkeypatch.setattr(database.obj, "execute_sql", refuse)
+    monkeypatch.setattr(database.obj, "connect", refuse)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["status"] == "unavailable"
+
+
+def test_htmx_is_pinned_served_locally_with_its_licence(client):
+    assert hashlib.sha256((STATIC / "vendor/htmx/htmx.min.js").read_bytes()).hexdigest() == HTMX_SHA256
+    assert "Zero-Clause BSD" in (STATIC / "vendor/htmx/LICENSE").read_text()
+    response = client.get("/static/vendor/htmx/htmx.min.js")
+    assert response.status_code == 200 and response.data.startswith(b"var htmx")
+    page = client.get("/login").get_data(as_text=True)
+    assert "/static/vendor/htmx/htmx.min.js" in page and "//unpkg" not in page and "cdn" not in page.lower()
