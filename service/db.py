@@ -68,9 +68,9 @@ def open_database(url: str) -> peewee.Database:
         options = parse_qs(parsed.query)
         schema = options.pop("schema", [None])[0]
         base = url.split("?", 1)[0]
-        # autorollback: a failed statement outside a transaction must not leave
-        # the connection in PostgreSQL's "aborted transaction" state.
-        kwargs = {"autorollback": True}
+        # peewee runs PostgreSQL in autocommit mode, so a failed statement
+        # outside a transaction never leaves the connection aborted.
+        kwargs = {}
         if schema:
             kwargs["options"] = f"-c search_path={schema}"
         return connect(base.replace("postgres://", "postgresql://", 1), **kwargs)

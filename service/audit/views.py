@@ -18,6 +18,8 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 PAGE_SIZE = 50
 ACTIONS = {"create": N_("新建"), "update": N_("修改"), "delete": N_("删除"),
            "publish": N_("发布"), "install": N_("安装")}
+# What each audited table is called in the UI; unknown types show their table name.
+OBJECT_LABELS = {"unit": N_("单位"), "user": N_("用户")}
 
 
 def _parse_day(value: str | None) -> dt.date | None:

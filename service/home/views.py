@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify, redirect, url_for
 from flask_login import current_user, login_required
 
 from ..audit.log import AuditEntry
+from ..audit.views import ACTIONS, OBJECT_LABELS
 from ..auth.models import User
 from ..db import database
 from ..units.models import Unit
@@ -31,7 +32,8 @@ def dashboard():
         "audit": AuditEntry.select().count(),
     }
     recent = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(8)) if current_user.is_admin else []
-    return render("home/dashboard.html", stats=stats, recent=recent, unit=None)
+    return render("home/dashboard.html", stats=stats, recent=recent, unit=None,
+                  actions=ACTIONS, object_labels=OBJECT_LABELS)
 
 
 @bp.get("/healthz")
