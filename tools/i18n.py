@@ -3,7 +3,10 @@
 ``update`` extracts every marked string from service/ and merges it into
 service/translations/en/LC_MESSAGES/messages.po (new strings arrive empty and
 ``tests/test_i18n.py`` fails until they are translated); ``compile`` writes
-the .mo next to it.
+the .mo next to it. ``update`` also takes the translations waiting in
+``i18n/*.json`` (msgid -> English), so work on several branches can bring its
+translations without conflicting edits to the .po file; merged seeds can then
+be deleted.
 """
 from __future__ import annotations
 
@@ -54,8 +57,17 @@ def compile_mo() -> None:
         write_mo(fh, load())
 
 
+def pending_seeds() -> dict[str, str]:
+    """Translations waiting in i18n/*.json, merged into one mapping."""
+    import json
+    seed: dict[str, str] = {}
+    for path in sorted((ROOT / "i18n").glob("*.json")):
+        seed.update(json.loads(path.read_text(encoding="utf-8")))
+    return seed
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "update"
     if command == "update":
-        update()
+        update(pending_seeds())
     compile_mo()
