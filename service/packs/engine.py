@@ -1,0 +1,37 @@
+"""Access to the rule engine (service.logic) and the form renderer
+(service.forms), which are separate packages. Packs are only checked with the
+real engine: when it is missing, check_pack says so instead of guessing."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+
+def logic():
+    """The service.logic module, or None when it is not installed yet."""
+    try:
+        module = importlib.import_module("service.logic")
+    except ImportError:
+        return None
+    return module if hasattr(module, "compile_rule") and hasattr(module, "check_rule") else None
+
+
+def forms():
+    """The service.forms module, or None when it is not installed yet."""
+    try:
+        return importlib.import_module("service.forms")
+    except ImportError:
+        return None
+
+
+def truthy(value: Any) -> bool:
+    """JsonLogic truthiness: 0, "", [], null and false are false."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, (int, float)):
+        return value != 0
+    if isinstance(value, (str, list, tuple, dict)):
+        return len(value) > 0 if not isinstance(value, dict) else True
+    return bool(value)
