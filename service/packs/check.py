@@ -76,10 +76,10 @@ def check_pack(path_or_pack) -> list[Problem]:
                                 "规则引擎 service.logic 不可用,无法检查规则与运行测试",
                                 "rule engine service.logic is unavailable; rules and tests not checked"))
         return problems
-    rule_problems, broken = _rules(pack, logic)
+    rule_problems, rules_compile = _rules(pack, logic)
     problems += rule_problems
     problems += _test_inputs(pack)
-    if not broken:
+    if rules_compile:
         problems += _tests(pack)
     else:
         problems.append(Problem("rules/tests/", "", "tests-skipped",
@@ -254,7 +254,7 @@ def _test_inputs(pack: Pack) -> list[Problem]:
             profile_validator = None
     for test in pack.tests:
         for case in test.cases:
-            if profile_validator is not None:
+            if profile_validator is not None and case.unit is not None:
                 for error in profile_validator.iter_errors(case.unit):
                     problems.append(Problem(case.file, pointer_join(case.pointer, "unit", *error.absolute_path),
                                             "test-unit-invalid", f"测试单位画像不符合 {PROFILE_FILE}:{error.message}",

@@ -213,7 +213,7 @@ def _number(value, default):
 def _test_case(d: dict, rel: str, index: int) -> TestCase:
     exactly = d.get("applicable_exactly")
     return TestCase(
-        name=_get(d, "name", f"case {index}", str), unit=_get(d, "unit", {}, dict),
+        name=_get(d, "name", f"case {index}", str), unit=_get(d, "unit", None, dict),
         period=_get(d, "period", "", str), today=_get(d, "today", "", str),
         records=_get(d, "records", {}, dict), expect=_get(d, "expect", {}, dict),
         applicable=_get(d, "applicable", [], list), not_applicable=_get(d, "not_applicable", [], list),

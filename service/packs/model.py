@@ -168,7 +168,7 @@ class TestCase:
     """One case of a pack test: a unit, a period, records and expectations."""
 
     name: str
-    unit: dict = field(default_factory=dict)
+    unit: dict | None = None
     period: str = ""
     today: str = ""
     records: dict = field(default_factory=dict)

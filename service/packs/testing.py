@@ -55,7 +55,11 @@ def _run_case(pack: Pack, case: TestCase, cache: RuleCache) -> TestResult:
     result = TestResult(case.file, case.pointer, case.name)
     today = case.today or None
     applicable_ids = set()
-    for item in pack.items:
+    wants_applicability = case.applicable or case.not_applicable or case.applicable_exactly is not None
+    if (wants_applicability or case.expect) and case.unit is None:
+        _fail(result, "", "用例需要给出单位画像 unit", "the case needs a unit profile")
+        return result
+    for item in pack.items if wants_applicability else ():
         try:
             if applies(item, case.unit, today=today, cache=cache):
                 applicable_ids.add(item.id)
