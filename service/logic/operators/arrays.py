@@ -169,14 +169,12 @@ def build_in(c, args, ptr):
             env.charge(len(hay) >> 6)
             return (needle if type(needle) is str else to_str(needle)) in hay
         if t is list:
-            env.charge(len(hay) >> 4)
             tn = type(needle)
-            if tn is str or (tn is int) or needle is None:
-                for x in hay:
-                    if type(x) is tn and x == needle:
-                        return True
-                if tn is not int:
-                    return False
+            if tn is str or needle is None:
+                # str and null only ever equal themselves, so C-level `in` is JS-strict here.
+                env.charge(len(hay) >> 5)
+                return needle in hay
+            env.charge(len(hay))
             return any(strict_equal(needle, x) for x in hay)
         return False
 
