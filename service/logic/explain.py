@@ -73,7 +73,7 @@ def wrap(compiler, fn, node, pointer: str):
     def traced(data, env):
         tracer = env.tracer
         parent = tracer.stack[-1]
-        entry = {"op": op, "pointer": pointer or "/", "args": [], "children": []}
+        entry = {"op": op, "pointer": pointer, "args": [], "children": []}
         _attach(parent, "children", entry, MAX_CHILDREN)
         tracer.stack.append(entry)
         try:
@@ -110,5 +110,5 @@ def run_traced(compiled, traced_fn, data, context) -> dict:
         err = RuleEvalError("Invalid Arguments", f"evaluation failed: {type(exc).__name__}")
         out["error"] = {"type": err.type, "message": err.message}
     children = tracer.root["children"]
-    out["trace"] = children[0] if children else {"op": "literal", "pointer": "/", "result": truncate(out.get("result"))}
+    out["trace"] = children[0] if children else {"op": "literal", "pointer": "", "result": truncate(out.get("result"))}
     return out
