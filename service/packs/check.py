@@ -151,8 +151,7 @@ def _references(pack: Pack) -> list[Problem]:
 
 def _forms(pack: Pack) -> list[Problem]:
     problems = []
-    renderer = engine.forms()
-    load_schema = getattr(renderer, "load_schema", None) if renderer else None
+    load_schema = engine.form_schema_loader()
     for form in pack.forms.values():
         schema = form.schema
         props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
@@ -197,7 +196,8 @@ def _rule_problems(logic, rule: Any, schema: dict | None, file: str, pointer: st
     for p in found:
         problems.append(Problem(file, pointer_join(pointer, getattr(p, "pointer", "") or ""),
                                 f"rule-{getattr(p, 'code', 'static')}",
-                                f"规则静态检查:{p.message}", f"static rule check: {p.message}"))
+                                f"规则静态检查:{getattr(p, 'message_zh', '') or p.message}",
+                                f"static rule check: {p.message}"))
     return problems, True
 
 

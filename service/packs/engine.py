@@ -16,12 +16,21 @@ def logic():
     return module if hasattr(module, "compile_rule") and hasattr(module, "check_rule") else None
 
 
-def forms():
-    """The service.forms module, or None when it is not installed yet."""
-    try:
-        return importlib.import_module("service.forms")
-    except ImportError:
-        return None
+def form_schema_loader():
+    """The renderer's `load_schema` (its limits for untrusted forms), or None.
+
+    Looked up on service.forms first, then on service.forms.schema_loader,
+    where the renderer defines it.
+    """
+    for name in ("service.forms", "service.forms.schema_loader"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        load_schema = getattr(module, "load_schema", None)
+        if callable(load_schema):
+            return load_schema
+    return None
 
 
 def truthy(value: Any) -> bool:
