@@ -1,0 +1,323 @@
+"""Turning a submitted form back into the JSON instance.
+
+Names follow :mod:`service.forms.names`. Rules (each mirrors what
+:mod:`render` emitted, so an unchanged form gives back the same instance):
+
+* empty text/number/select controls of a property leave the property out
+  (``null`` instead when the type is nullable and the property required);
+  array items are always kept (an empty string item stays ``""``);
+* numbers: ``"12"`` -> 12, ``"1.0"`` -> 1.0, integers always ``int``;
+  text that is not a number is kept as text so validation can flag it;
+* checkbox (required boolean): checked -> true, unchecked -> false;
+  yes/no select: ``""`` -> absent, ``"true"``/``"false"`` -> booleans;
+* arrays use ``<name>/__len`` (emitted by the form) for their length; an
+  optional array with no items is left out;
+* properties hidden by the current answers (inactive if/then/else branch,
+  dependentSchemas, other oneOf alternatives, x-visible-if false) are dropped;
+* ``const`` fields give the schema's constant, never the submitted text.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, Iterable
+
+from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
+from .conditions import alt_node, object_layout, schema_at, value_choice, _static
+from .model import FormSchema, compile_form, schema_types
+from .names import child_name, unesc
+from .schema_loader import SchemaError, SubmissionError
+from .text import enum_options
+from .widgets import boolean_widget, enum_encoding, registry
+
+__all__ = ["parse_submission", "parse_choices", "apply_array_op", "FormFields"]
+
+
+class FormFields:
+    """Submitted (name, value) pairs, with limits applied and a prefix index."""
+
+    def __init__(self, fields: Any, limits):
+        pairs: Iterable
+        if hasattr(fields, "items") and hasattr(fields, "getlist"):
+            pairs = fields.items(multi=True)
+        elif isinstance(fields, dict):
+            pairs = [(k, v) for k, vs in fields.items() for v in (vs if isinstance(vs, list) else [vs])]
+        else:
+            pairs = fields
+        self.values: dict[str, list[str]] = {}
+        count = 0
+        for name, value in pairs:
+            count += 1
+            if count > limits.max_fields:
+                raise SubmissionError(f"提交的字段过多（上限 {limits.max_fields}）")
+            if not isinstance(value, str) or not isinstance(name, str):
+                continue        # uploaded files are the app's business
+            if len(value) > limits.max_value_chars:
+                raise SubmissionError(f"“{name}”的内容过长（上限 {limits.max_value_chars} 字）")
+            self.values.setdefault(name, []).append(value)
+        self._children: dict[str, set[str]] | None = None
+
+    def first(self, name: str) -> str | None:
+        """First submitted value of a control, or None."""
+        got = self.values.get(name)
+        return got[0] if got else None
+
+    def getlist(self, name: str) -> list[str]:
+        """All submitted values of a control, in order."""
+        return self.values.get(name, [])
+
+    def children(self, prefix: str) -> set[str]:
+        """Next name segments seen below ``prefix`` ('' for the root)."""
+        if self._children is None:
+            index: dict[str, set[str]] = {}
+            for name in self.values:
+                parts = name.split("/")
+                for i in range(len(parts)):
+                    index.setdefault("/".join(parts[:i]) + ("/" if i else ""), set()).add(parts[i])
+            self._children = index
+        return self._children.get(prefix, set())
+
+
+def parse_choices(fields: Any) -> dict[str, int]:
+    """The alternatives picked in the submission (``…__alt`` selectors), to pass
+    to ``render_form(..., choices=...)`` so a refresh keeps the user's pick."""
+    from .schema_loader import DEFAULT_LIMITS
+    form = fields if isinstance(fields, FormFields) else FormFields(fields, DEFAULT_LIMITS)
+    out = {}
+    for name, values in form.values.items():
+        if name.rsplit("/", 1)[-1].startswith("__alt") and values and values[0].isdigit():
+            out[name] = int(values[0])
+    return out
+
+
+def parse_submission(schema: Any, fields: Any) -> dict:
+    """Build the JSON instance from a submitted form (werkzeug MultiDict, a
+    list of (name, value) pairs, or a dict of name -> value/list). Raises
+    :class:`SubmissionError` when a limit is exceeded."""
+    fs = compile_form(schema)
+    form = FormFields(fields, fs.limits)
+    parser = _Parser(fs, form, parse_choices(form))
+    return parser.object(fs.resolve(fs.root), fs.root, "", True)[1]
+
+
+class _Parser:
+    def __init__(self, fs: FormSchema, form: FormFields, choices: dict):
+        self.fs, self.form, self.choices = fs, form, choices
+
+    def value(self, raw: Any, name: str, required: bool, item: bool = False) -> tuple[bool, Any]:
+        node = self.fs.resolve(raw)
+        kind = registry.kind(self.fs, node)
+        return getattr(self, kind)(node, raw, name, required, item)
+
+    def _empty(self, node: dict, required: bool, item: bool) -> tuple[bool, Any]:
+        _, nullable = schema_types(node)
+        if item or (nullable and required):
+            return True, None
+        return False, None
+
+    def string(self, node, raw, name, required, item):
+        text = self.form.first(name)
+        if text is None:
+            return (True, "") if item else (False, None)
+        text = text.replace("\r\n", "\n")
+        if node.get("format") in ("date-time", "time") and text:
+            kind = "time" if node["format"] == "time" else "datetime-local"
+            offset = node.get("x-timezone") if isinstance(node.get("x-timezone"), str) else DEFAULT_OFFSET
+            text = parse_time_value(text, self.form.first(name + "/__orig") or "", kind, offset)
+        if text == "":
+            return (True, "") if item else self._empty(node, required, item)
+        return True, text
+
+    def number(self, node, raw, name, required, item):
+        text = self.form.first(name)
+        if text is None or not text.strip():
+            return self._empty(node, required, item) if text is not None or item else (False, None)
+        return True, parse_number(text, integer=registry.kind(self.fs, node) == "integer")
+
+    integer = number
+
+    def boolean(self, node, raw, name, required, item):
+        text = self.form.first(name)
+        if boolean_widget(node, required or item).template == "checkbox":
+            return True, text is not None
+        if text is None or text == "":
+            return self._empty(node, required, item) if text is not None else (item, None)
+        return True, {"true": True, "false": False, "null": None}.get(text, text)
+
+    def enum(self, node, raw, name, required, item):
+        text = self.form.first(name)
+        if text is None or text == "":
+            return self._empty(node, required, item) if text is not None or item else (False, None)
+        options = enum_options(self.fs, node, "zh-CN") or []
+        return True, decode_option(text, options, enum_encoding(options))
+
+    def multi(self, node, raw, name, required, item):
+        texts = self.form.getlist(name)
+        if not texts and self.form.first(name + "/__len") is None:
+            return False, None
+        options = enum_options(self.fs, self.fs.resolve(node.get("items")), "zh-CN") or []
+        bare = enum_encoding(options)
+        values = [decode_option(t, options, bare) for t in texts]
+        return (True, values) if values or required or item else (False, None)
+
+    def const(self, node, raw, name, required, item):
+        if self.form.first(name) is None:
+            return (True, copy.deepcopy(node["const"])) if item else (False, None)
+        return True, copy.deepcopy(node["const"])
+
+    def object(self, node, raw, name, required, item=False):
+        from .render import fs_allows_extra
+        prefix = name + "/" if name else ""
+        value: dict = {}
+        signature = None
+        for _ in range(6):      # conditions depend on answers: repeat until the layout is stable
+            layout = object_layout(self.fs, raw, value, prefix=prefix, choices=self.choices)
+            sig = ([n for n, _ in layout.props], sorted(layout.required))
+            if sig == signature:
+                break
+            signature = sig
+            value = {}
+            for pname, pschema in layout.props:
+                present, v = self.value(pschema, child_name(name, pname), pname in layout.required)
+                if present:
+                    value[pname] = v
+        if fs_allows_extra(self.fs, raw):
+            union, _ = _static(self.fs, raw)
+            known = set(union)
+            for seg in self.form.children(prefix):
+                key = unesc(seg)
+                if key in known or seg.startswith("__") or key in value:
+                    continue
+                present, v = self.fallback(node, raw, child_name(name, key), False, False)
+                if present:
+                    value[key] = v
+        if value or required or item:
+            return True, value
+        return False, None
+
+    def array(self, node, raw, name, required, item):
+        count = self._count(name)
+        if count is None:
+            return False, None
+        items_raw = node.get("items", {})
+        values = [self.value(items_raw, child_name(name, str(i)), True, item=True)[1] for i in range(count)]
+        return (True, values) if values or required or item else (False, None)
+
+    def _count(self, name: str) -> int | None:
+        text = self.form.first(name + "/__len")
+        if text is not None and text.isdigit():
+            count = int(text)
+        else:
+            indices = [int(s) for s in self.form.children(name + "/") if s.isdigit()]
+            if not indices:
+                return None
+            count = max(indices) + 1
+        if count > self.fs.limits.max_items:
+            raise SubmissionError(f"列表项过多（上限 {self.fs.limits.max_items} 项）")
+        return count
+
+    def file(self, node, raw, name, required, item):
+        refs = []
+        for text in self.form.getlist(name + "/__file"):
+            try:
+                ref = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(ref, dict):
+                refs.append(ref)
+        if "array" in schema_types(node)[0]:
+            if refs or required or item:
+                return True, refs
+            return False, None
+        return (True, refs[0]) if refs else (False, None)
+
+    def choice(self, node, raw, name, required, item):
+        selected = self.form.first(name + "/__alt")
+        choice = value_choice(self.fs, node, None, int(selected) if selected and selected.isdigit() else None)
+        if choice is None:
+            return self.fallback(node, raw, name, required, item)
+        return self.value(alt_node(self.fs, node, choice.keyword, choice.index), name, required, item)
+
+    def fallback(self, node, raw, name, required, item):
+        text = self.form.first(name + "/__json")
+        if text is None or text.strip() == "":
+            return (True, None) if item else (False, None)
+        try:
+            return True, json.loads(text)
+        except ValueError:
+            return True, text
+
+
+def _new_item(fs: FormSchema, items_raw: Any) -> Any:
+    node = fs.resolve(items_raw)
+    if "default" in node:
+        return copy.deepcopy(node["default"])
+    if "const" in node:
+        return copy.deepcopy(node["const"])
+    kind = registry.kind(fs, node)
+    return {"object": {}, "array": [], "multi": [], "string": "", "boolean": False}.get(kind)
+
+
+def _locate(data: Any, tokens: list[str]) -> Any:
+    for token in tokens:
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return data
+
+
+def apply_array_op(schema: Any, data: Any, op: str) -> dict:
+    """Apply a form button's ``__op`` value to the answers and return new answers.
+
+    ``op`` is ``add:/ptr`` (append an item to the array at ptr), ``remove:/ptr/i``,
+    ``up:/ptr/i``, ``down:/ptr/i`` or ``clear:/ptr`` (drop a field, e.g. a stored
+    file). minItems/maxItems are honoured (the op is ignored at the limit);
+    an unknown or malformed op leaves the answers unchanged."""
+    fs = compile_form(schema)
+    data = copy.deepcopy(data) if isinstance(data, dict) else {}
+    action, _, pointer = (op or "").partition(":")
+    if not pointer.startswith("/"):
+        return data
+    tokens = [unesc(t) for t in pointer.split("/")[1:]]
+    if action == "add":
+        node = schema_at(fs, data, pointer)
+        if node is None:
+            return data
+        node = fs.resolve(node)
+        parent = _locate(data, tokens[:-1])
+        arr = _locate(data, tokens)
+        if arr is None and isinstance(parent, dict):
+            arr = parent[tokens[-1]] = []
+        if not isinstance(arr, list):
+            return data
+        high = min(node.get("maxItems", fs.limits.max_items), fs.limits.max_items)
+        if len(arr) < high:
+            arr.append(_new_item(fs, node.get("items", {})))
+        return data
+    if action == "clear":
+        parent = _locate(data, tokens[:-1])
+        if isinstance(parent, dict):
+            parent.pop(tokens[-1], None)
+        elif isinstance(parent, list) and tokens[-1].isdigit() and int(tokens[-1]) < len(parent):
+            parent.pop(int(tokens[-1]))
+        return data
+    if action in ("remove", "up", "down") and tokens and tokens[-1].isdigit():
+        array_ptr = "/" + "/".join(pointer.split("/")[1:-1])
+        arr = _locate(data, tokens[:-1])
+        i = int(tokens[-1])
+        node = schema_at(fs, data, array_ptr)
+        if not isinstance(arr, list) or not 0 <= i < len(arr) or node is None:
+            return data
+        node = fs.resolve(node)
+        if action == "remove":
+            low = node.get("minItems", 0) if isinstance(node.get("minItems"), int) else 0
+            if len(arr) > low:
+                arr.pop(i)
+        elif action == "up" and i > 0:
+            arr[i - 1], arr[i] = arr[i], arr[i - 1]
+        elif action == "down" and i < len(arr) - 1:
+            arr[i + 1], arr[i] = arr[i], arr[i + 1]
+    return data

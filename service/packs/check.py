@@ -1,0 +1,289 @@
+"""`check_pack`: every problem of a pack, from broken JSON to failing pack tests."""
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from . import engine
+from .evaluate import RuleCache
+from .loader import build_pack, read_pack_files
+from .model import CATEGORIES_FILE, LISTS_FILE, PROFILE_FILE, SCORING_FILE, Pack
+from .problems import Problem, pointer_join
+from .testing import run_pack_tests
+from .validation import validate_files
+
+PERIOD_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "kind": {"enum": ["month", "quarter", "half", "year"]},
+        "start": {"type": "string", "format": "date"},
+        "end": {"type": "string", "format": "date"},
+    },
+    "required": ["id", "kind", "start", "end"],
+    "additionalProperties": False,
+}
+
+
+def check_data_schema(form_schema: dict, profile_schema: dict) -> dict:
+    """JSON Schema of the data a check rule sees, with `records` items being
+    the item's form schema (so the rule may read only the form's fields)."""
+    defs: dict = {}
+    record = copy.deepcopy(form_schema) if isinstance(form_schema, dict) else {}
+    unit = copy.deepcopy(profile_schema) if isinstance(profile_schema, dict) else {}
+    # Embedded schemas lose their own root; hoist $defs so local $refs still resolve.
+    for schema in (unit, record):
+        for key in ("$schema", "$id"):
+            schema.pop(key, None)
+        defs.update(schema.pop("$defs", {}) or {})
+    result = {
+        "type": "object",
+        "properties": {
+            "records": {"type": "array", "items": record},
+            "period": PERIOD_SCHEMA,
+            "target": {"type": "integer", "minimum": 0},
+            "unit": unit,
+        },
+        "required": ["records", "period", "target", "unit"],
+        "additionalProperties": False,
+    }
+    if defs:
+        result["$defs"] = defs
+    return result
+
+
+def check_pack(path_or_pack) -> list[Problem]:
+    """Every problem in the pack (a directory path or a loaded `Pack`).
+
+    An empty list means the pack is clean and may be installed.
+    """
+    if isinstance(path_or_pack, Pack):
+        files, problems = path_or_pack.to_files(), []
+    else:
+        files, problems = read_pack_files(Path(path_or_pack))
+    problems += validate_files(files)
+    pack = build_pack(files)
+    problems += _unique_ids(pack)
+    problems += _references(pack)
+    problems += _forms(pack)
+    logic = engine.logic()
+    if logic is None:
+        problems.append(Problem("", "", "engine-unavailable",
+                                "规则引擎 service.logic 不可用,无法检查规则与运行测试",
+                                "rule engine service.logic is unavailable; rules and tests not checked"))
+        return problems
+    rule_problems, rules_compile = _rules(pack, logic)
+    problems += rule_problems
+    problems += _test_inputs(pack)
+    if rules_compile:
+        problems += _tests(pack)
+    else:
+        problems.append(Problem("rules/tests/", "", "tests-skipped",
+                                "有规则无法编译,未运行清单包测试", "pack tests not run because some rules do not compile"))
+    return problems
+
+
+def _dup(entries, file_of, what_zh, what_en) -> list[Problem]:
+    counts = Counter(e.id for e in entries)
+    seen: set = set()
+    problems = []
+    for e in entries:
+        if counts[e.id] > 1 and e.id:
+            if e.id in seen:
+                problems.append(Problem(file_of(e), e.pointer + "/id", "id-duplicate",
+                                        f"{what_zh}编号重复:{e.id}", f"duplicate {what_en} id: {e.id}"))
+            seen.add(e.id)
+    return problems
+
+
+def _unique_ids(pack: Pack) -> list[Problem]:
+    problems = _dup(pack.lists, lambda e: LISTS_FILE, "清单", "list")
+    problems += _dup(pack.categories, lambda e: CATEGORIES_FILE, "大项", "category")
+    problems += _dup(pack.items, lambda e: e.file, "条目", "item")
+    if pack.scoring:
+        problems += _dup(pack.scoring.rules, lambda e: SCORING_FILE, "评分规则", "scoring rule")
+    return problems
+
+
+def _references(pack: Pack) -> list[Problem]:
+    problems = []
+    lists = {lst.id for lst in pack.lists}
+    categories = {c.id: c for c in pack.categories}
+    for c in pack.categories:
+        if c.list and c.list not in lists:
+            problems.append(Problem(CATEGORIES_FILE, c.pointer + "/list", "ref-unknown-list",
+                                    f"引用了不存在的清单 {c.list}", f"unknown list {c.list}"))
+    for item in pack.items:
+        if item.list not in lists:
+            problems.append(Problem(item.file, "/list", "ref-unknown-list",
+                                    f"引用了不存在的清单 {item.list}(见 rules/lists.json)", f"unknown list {item.list}"))
+        category = categories.get(item.category)
+        if item.category and category is None:
+            problems.append(Problem(item.file, item.pointer + "/category", "ref-unknown-category",
+                                    f"引用了不存在的大项 {item.category}", f"unknown category {item.category}"))
+        elif category is not None and category.list != item.list:
+            problems.append(Problem(item.file, item.pointer + "/category", "ref-category-list",
+                                    f"大项 {item.category} 属于清单 {category.list},不属于 {item.list}",
+                                    f"category {item.category} belongs to list {category.list}, not {item.list}"))
+        form = pack.forms.get(item.form)
+        if item.form and form is None:
+            problems.append(Problem(item.file, item.pointer + "/form", "ref-unknown-form",
+                                    f"引用了不存在的表单 {item.form}(应有 forms/{item.form}.json)",
+                                    f"unknown form {item.form} (expected forms/{item.form}.json)"))
+        elif form is not None and not form.is_record:
+            problems.append(Problem(item.file, item.pointer + "/form", "ref-not-record-form",
+                                    f"表单 {item.form} 不是履责记录表单(x-record 为 false)",
+                                    f"form {item.form} is not a record form (x-record is false)"))
+    if pack.scoring:
+        s = pack.scoring
+        if s.evaluation_form and s.evaluation_form not in pack.forms:
+            problems.append(Problem(SCORING_FILE, "/evaluation_form", "ref-unknown-form",
+                                    f"引用了不存在的表单 {s.evaluation_form}", f"unknown form {s.evaluation_form}"))
+        if s.default_scale and s.default_scale not in s.grade_scales:
+            problems.append(Problem(SCORING_FILE, "/default_scale", "ref-unknown-scale",
+                                    f"没有名为 {s.default_scale} 的评价等级", f"unknown grade scale {s.default_scale}"))
+    return problems
+
+
+def _forms(pack: Pack) -> list[Problem]:
+    problems = []
+    load_schema = engine.form_schema_loader()
+    for form in pack.forms.values():
+        schema = form.schema
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        if form.is_record:
+            date = props.get("date")
+            if not (isinstance(date, dict) and date.get("type") == "string" and date.get("format") == "date"):
+                problems.append(Problem(form.file, "/properties/date", "form-no-date",
+                                        "履责记录表单必须有 date 字段(type string, format date),用于按周期筛选",
+                                        "record forms need a date field (string, format date) for the period filter"))
+            elif "date" not in (schema.get("required") or []):
+                problems.append(Problem(form.file, "/required", "form-date-optional",
+                                        "date 字段必须是必填项", "the date field must be required"))
+        for index, name in enumerate(schema.get("x-order") or []):
+            if isinstance(name, str) and name not in props:
+                problems.append(Problem(form.file, pointer_join("x-order", index), "form-order-unknown",
+                                        f"x-order 中的字段 {name} 不存在", f"x-order names unknown field {name}"))
+        if load_schema is not None:
+            try:
+                load_schema(copy.deepcopy(schema))
+            except Exception as exc:  # the renderer's own limits, whatever it raises
+                problems.append(Problem(form.file, getattr(exc, "pointer", "") or "", "form-renderer",
+                                        f"表单渲染器拒绝该表单:{exc}", f"the form renderer rejects this form: {exc}"))
+    return problems
+
+
+def _rule_problems(logic, rule: Any, schema: dict | None, file: str, pointer: str) -> tuple[list[Problem], bool]:
+    """Compile one rule and check it statically; returns (problems, compiled_ok)."""
+    try:
+        logic.compile_rule(rule)
+    except Exception as exc:
+        code = getattr(exc, "type", None) or "rule-compile"
+        return [Problem(file, pointer_join(pointer, getattr(exc, "pointer", "") or ""), f"rule-compile",
+                        f"规则无法编译({code}):{exc}", f"rule does not compile ({code}): {exc}")], False
+    if schema is None:
+        return [], True
+    problems = []
+    try:
+        found = logic.check_rule(rule, schema)
+    except Exception as exc:
+        return [Problem(file, pointer, "rule-check-error", f"规则静态检查出错:{exc}",
+                        f"static rule check failed: {exc}")], True
+    for p in found:
+        problems.append(Problem(file, pointer_join(pointer, getattr(p, "pointer", "") or ""),
+                                f"rule-{getattr(p, 'code', 'static')}",
+                                f"规则静态检查:{getattr(p, 'message_zh', '') or p.message}",
+                                f"static rule check: {p.message}"))
+    return problems, True
+
+
+def _rules(pack: Pack, logic) -> tuple[list[Problem], bool]:
+    problems: list[Problem] = []
+    all_ok = True
+    profile = pack.profile_schema
+    for item in pack.items:
+        if item.applies_if is not None:
+            found, ok = _rule_problems(logic, item.applies_if, profile, item.file, item.pointer + "/applies_if")
+            problems += found
+            all_ok &= ok
+        form = pack.forms.get(item.form)
+        schema = check_data_schema(form.schema, profile) if form else None
+        found, ok = _rule_problems(logic, item.check, schema, item.file, item.pointer + "/check")
+        problems += found
+        all_ok &= ok
+    if pack.scoring:
+        for rule in pack.scoring.rules:
+            found, ok = _rule_problems(logic, rule.rule, rule.data_schema, SCORING_FILE, rule.pointer + "/rule")
+            problems += found
+            all_ok &= ok
+    for form in pack.forms.values():
+        for pointer, rule in _conditional_rules(form.schema):
+            found, ok = _rule_problems(logic, rule, None, form.file, pointer)
+            problems += found
+            all_ok &= ok
+    return problems, all_ok
+
+
+def _conditional_rules(schema: Any, pointer: str = ""):
+    """(pointer, rule) of every x-visible-if / x-required-if in a form."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in ("x-visible-if", "x-required-if"):
+                yield pointer_join(pointer, key), value
+            elif key not in ("enum", "const", "default", "examples", "x-i18n", "x-enum-labels"):
+                yield from _conditional_rules(value, pointer_join(pointer, key))
+    elif isinstance(schema, list):
+        for index, value in enumerate(schema):
+            yield from _conditional_rules(value, pointer_join(pointer, index))
+
+
+def _test_inputs(pack: Pack) -> list[Problem]:
+    """Units in tests must match the profile schema and records their forms,
+    so tests cannot pass on data the app would never produce."""
+    problems = []
+    profile_validator = None
+    if pack.profile_schema:
+        try:
+            profile_validator = jsonschema.Draft202012Validator(
+                pack.profile_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        except Exception:
+            profile_validator = None
+    for test in pack.tests:
+        for case in test.cases:
+            if profile_validator is not None and case.unit is not None:
+                for error in profile_validator.iter_errors(case.unit):
+                    problems.append(Problem(case.file, pointer_join(case.pointer, "unit", *error.absolute_path),
+                                            "test-unit-invalid", f"测试单位画像不符合 {PROFILE_FILE}:{error.message}",
+                                            f"test unit does not match {PROFILE_FILE}: {error.message}"))
+            for form_id, records in case.records.items():
+                form = pack.forms.get(form_id)
+                if form is None:
+                    problems.append(Problem(case.file, pointer_join(case.pointer, "records", form_id),
+                                            "ref-unknown-form", f"没有表单 {form_id}", f"unknown form {form_id}"))
+                    continue
+                try:
+                    validator = jsonschema.Draft202012Validator(
+                        form.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+                except Exception:
+                    continue
+                for index, record in enumerate(records):
+                    for error in validator.iter_errors(record):
+                        problems.append(Problem(
+                            case.file, pointer_join(case.pointer, "records", form_id, index, *error.absolute_path),
+                            "test-record-invalid", f"测试记录不符合表单 {form_id}:{error.message}",
+                            f"test record does not match form {form_id}: {error.message}"))
+    return problems
+
+
+def _tests(pack: Pack) -> list[Problem]:
+    problems = []
+    for result in run_pack_tests(pack, RuleCache()):
+        for failure in result.failures:
+            problems.append(Problem(result.file, failure.pointer, "test-failed",
+                                    f"测试用例“{result.name}”未通过:{failure.message_zh}",
+                                    f"test case '{result.name}' failed: {failure.message_en}"))
+    return problems
