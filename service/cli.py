@@ -87,24 +87,105 @@ def demo(if_empty):
         click.echo(f"demo password for every account (shown once): {password}")
 
 
+@click.command("install")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False), default=".")
+@click.option("--publish", is_flag=True, help="Also publish the installed version.")
+@with_appcontext
+def pack_install(directory, publish):
+    """Check the pack in DIRECTORY and store it as an immutable version."""
+    from . import audit
+    from .packs import PackError
+    from .packs.store import install_directory, publish as publish_version
+    with audit.acting_as(None, "cli"):
+        try:
+            version, created, _problems = install_directory(directory)
+        except PackError as exc:
+            for problem in exc.problems:
+                click.echo(f"{problem.location()}: {problem.message_zh}", err=True)
+            raise click.ClickException(f"pack has {len(exc.problems)} problem(s); nothing installed")
+        click.echo(f"{'installed' if created else 'already installed'}: #{version.id} {version.label}")
+        if publish:
+            publish_version(version)
+            click.echo(f"published: #{version.id}")
+
+
+@click.command("publish")
+@click.argument("version_id", type=int)
+@with_appcontext
+def pack_publish(version_id):
+    """Publish the stored version VERSION_ID (the previous one is retired)."""
+    from . import audit
+    from .packs.store import PackVersion, publish as publish_version
+    version = PackVersion.get_or_none(PackVersion.id == version_id)
+    if version is None:
+        raise click.ClickException(f"no pack version #{version_id}")
+    with audit.acting_as(None, "cli"):
+        publish_version(version)
+    click.echo(f"published: #{version.id} {version.label}")
+
+
+@click.command("versions")
+@with_appcontext
+def pack_versions():
+    """List stored pack versions, newest first."""
+    from .packs.store import PackVersion
+    for v in PackVersion.select().order_by(PackVersion.id.desc()):
+        mark = "*" if v.published else " "
+        click.echo(f"{mark} #{v.id} {v.label} {v.source} {v.created_at:%Y-%m-%d %H:%M} {v.created_by}")
+
+
+plans_cli = click.Group("plans", help="Annual duty plans (年度任务清单).")
+
+
+@plans_cli.command("generate")
+@click.option("--year", type=int, required=True)
+@click.option("--publish", is_flag=True, help="Publish the generated plans to their units.")
+@with_appcontext
+def plans_generate(year, publish):
+    """Generate every active unit's plan for YEAR from the published pack version."""
+    from . import audit
+    from .define import plans
+    from .define.models import Plan
+    from .packs.store import PackVersion
+    version = PackVersion.current()
+    if version is None:
+        raise click.ClickException("no published pack version: run `dutyloop pack install --publish DIR` first")
+    with audit.acting_as(None, "cli"):
+        counts = plans.generate_plans(year, version)
+        if publish:
+            for plan in Plan.select().where((Plan.year == year) & (Plan.status == "draft")):
+                plans.publish_plan(plan)
+    click.echo(f"plans {year}: {counts['created']} created, {counts['kept']} kept")
+
+
+def _pack_app_commands() -> click.Group:
+    """The file-only ``pack`` group plus the commands that need the database."""
+    from .packs.cli import pack_cli
+    for command in (pack_install, pack_publish, pack_versions):
+        if command.name not in pack_cli.commands:
+            pack_cli.add_command(command)
+    return pack_cli
+
+
 def register_app_commands(app) -> None:
     """Attach the database-bound commands to ``app.cli`` (used by ``flask`` and ``dutyloop``)."""
-    for command in (db_cli, user_cli, demo):
+    for command in (db_cli, user_cli, demo, plans_cli, _pack_app_commands()):
         if command.name not in app.cli.commands:
             app.cli.add_command(command)
 
 
 def _add_file_commands(group: click.Group) -> None:
     """Commands that work on files without the app (engine, forms, packs)."""
-    for module, attr in (("service.logic.cli", "logic_cli"), ("service.forms.cli", "form_cli"),
-                         ("service.packs.cli", "pack_cli")):
-        try:
-            mod = __import__(module, fromlist=[attr])
-        except ModuleNotFoundError as exc:
-            if not module.startswith(exc.name or "?"):  # a missing optional package, not a broken import
-                raise
-            continue
-        group.add_command(getattr(mod, attr))
+    from .logic.cli import logic_cli
+    group.add_command(logic_cli)
+    group.add_command(_pack_app_commands())
+    try:
+        from .forms.cli import form_cli
+    except ModuleNotFoundError as exc:  # TEMP until the forms branch lands its CLI
+        if exc.name != "service.forms.cli":
+            raise
+    else:
+        group.add_command(form_cli)
 
 
 _add_file_commands(main)

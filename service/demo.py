@@ -5,6 +5,8 @@ runs, reviews, findings) from here.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from . import audit
 from .auth.models import User
 from .db import database
@@ -37,13 +39,17 @@ DEMO_UNITS = (
 )
 
 
+DEMO_YEAR = 2022
+DEFAULT_PACK = Path(__file__).resolve().parent.parent  # the repository's rules/ and forms/
+
+
 def instance_is_empty() -> bool:
     """Whether the instance has no accounts yet (the demo loads only then)."""
     return not User.select().exists()
 
 
 def load_demo(password: str) -> str:
-    """Create the demo units and accounts; return a one-line summary."""
+    """Create the demo units, accounts, pack and plans; return a one-line summary."""
     with audit.acting_as(None, "demo"), database.atomic():
         units = []
         for code, name, kind, tags, risks, subs, enforcement, leader, title in DEMO_UNITS:
@@ -62,4 +68,21 @@ def load_demo(password: str) -> str:
                 audit.create(User, username=username, display_name=display, role=role, unit=unit,
                              password_hash=password_hash)
                 created += 1
-    return f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d})"
+    summary = f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d})"
+    return summary + "; " + _load_plans()
+
+
+def _load_plans() -> str:
+    """Install and publish the default pack, then generate and publish the demo year's plans."""
+    from .define import plans
+    from .define.models import Plan
+    from .packs.store import install_directory, publish
+    if not (DEFAULT_PACK / "rules" / "pack.json").exists():
+        return "default pack not found beside the code; no plans generated"
+    with audit.acting_as(None, "demo"):
+        version, _created, _problems = install_directory(DEFAULT_PACK)
+        publish(version)
+        counts = plans.generate_plans(DEMO_YEAR, version)
+        for plan in Plan.select().where((Plan.year == DEMO_YEAR) & (Plan.status == "draft")):
+            plans.publish_plan(plan)
+    return f"pack {version.label} published; {DEMO_YEAR} plans: {counts['created']} created"

@@ -212,7 +212,7 @@ def browser():
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--disable-gpu", "--no-first-run"])
+            "--disable-sync", "--disable-gpu", "--no-first-run", "--lang=zh-CN"])
         yield chromium
         chromium.close()
 

@@ -83,6 +83,10 @@ def acting_as(user_id: int | None, name: str) -> Iterator[None]:
 def snapshot(obj: peewee.Model) -> dict[str, Any]:
     """A JSON-able picture of ``obj``'s columns, with secrets fingerprinted."""
     data = model_to_dict(obj, recurse=False)
+    # Bulky immutable content (a pack's files) is named by its hash elsewhere in
+    # the row; copying it into every entry would only bloat the log.
+    for key in getattr(obj, "_audit_omit", ()):
+        data[key] = "(omitted)"
     for key, value in list(data.items()):
         if key in _SECRET_FIELDS and value is not None:
             data[key] = "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12]

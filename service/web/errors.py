@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .render import render
+from .render import is_htmx, render
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +76,15 @@ def respond(status: int, message: str | None, code: str, details: list | None = 
         if details:
             body["error"]["details"] = details
         return jsonify(body), status
-    return render("errors/error.html", block="content", status=status,
-                  error_status=status, error_title=_title(status), error_message=message,
-                  error_details=details or [])
+    response = render("errors/error.html", block="content", status=status,
+                      error_status=status, error_title=_title(status), error_message=message,
+                      error_details=details or [])
+    if is_htmx():
+        # An error is not the fragment the page asked for: show it in the
+        # flash area instead of wherever the request meant to swap.
+        response.headers["HX-Retarget"] = "#flash"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def init_app(app) -> None:

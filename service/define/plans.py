@@ -1,0 +1,192 @@
+"""Generating and tuning annual duty plans. Plain functions, no Flask.
+
+Every change to a plan goes through this module: it writes the change, its
+audit entries and a new ``PlanRevision`` (the whole plan as it now stands) in
+one transaction, so any past state of a plan can be shown and compared.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+
+from .. import audit
+from ..db import database, utcnow
+from ..packs.evaluate import RuleCache, applicable_items
+from ..packs.store import PackVersion
+from ..units.models import Unit
+from .models import FREQUENCIES, Plan, PlanItem, PlanRevision
+
+
+class PlanError(ValueError):
+    """A plan change that cannot be made; the message is for the user (Chinese)."""
+
+
+def _snapshot(plan: Plan) -> list[dict]:
+    return [item.as_dict() for item in plan.ordered_items()]
+
+
+def _new_revision(plan: Plan, summary: str) -> PlanRevision:
+    """Bump the plan's revision and store its state (call inside a transaction)."""
+    _, actor = audit.current_actor()
+    number = (PlanRevision.select(peewee.fn.MAX(PlanRevision.number))
+              .where(PlanRevision.plan == plan).scalar() or 0) + 1
+    revision = PlanRevision.create(plan=plan, number=number, actor_name=actor,
+                                   summary=summary, snapshot=_snapshot(plan))
+    audit.update(plan, revision=number)
+    return revision
+
+
+def generate_plan(unit: Unit, year: int, version: PackVersion) -> tuple[Plan, bool]:
+    """The unit's plan for ``year`` from ``version``'s applicability rules; (plan, created).
+
+    An existing plan for that unit and year is returned untouched: plans are
+    tuned by hand afterwards and regeneration must never wipe that work.
+    """
+    existing = Plan.get_or_none((Plan.unit == unit) & (Plan.year == year))
+    if existing:
+        return existing, False
+    pack = version.pack()
+    items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=_rule_cache(version))
+    with database.atomic():
+        plan = audit.create(Plan, unit=unit, year=year, pack_version=version, status="draft", revision=0)
+        for position, item in enumerate(items):
+            PlanItem.create(plan=plan, item_id=item.id, list_id=item.list, category_id=item.category,
+                            text=item.text, frequency=item.frequency, min_count=item.min_count,
+                            due=item.due, form=item.form, weight=item.weight,
+                            supervisor=item.supervisor, position=position)
+        _new_revision(plan, f"依据规则包 {version.label} 生成，共 {len(items)} 项")
+    return plan, True
+
+
+_caches: dict[int, RuleCache] = {}
+
+
+def _rule_cache(version: PackVersion) -> RuleCache:
+    # Rules of an immutable version compile once per process.
+    return _caches.setdefault(version.id, RuleCache())
+
+
+def generate_plans(year: int, version: PackVersion, units=None) -> dict[str, int]:
+    """Generate plans for every active unit (or ``units``); counts created and kept."""
+    units = list(units if units is not None else Unit.select().where(Unit.active == True).order_by(Unit.code))  # noqa: E712
+    created = kept = 0
+    for unit in units:
+        _, made = generate_plan(unit, year, version)
+        created += made
+        kept += not made
+    return {"created": created, "kept": kept}
+
+
+def _item_label(item: PlanItem) -> str:
+    text = item.text if len(item.text) <= 24 else item.text[:24] + "…"
+    return f"「{text}」"
+
+
+def set_enabled(item: PlanItem, enabled: bool, reason: str = "") -> PlanItem:
+    """Switch an item on, or off with a reason (required)."""
+    reason = (reason or "").strip()
+    if not enabled and not reason:
+        raise PlanError("停用事项须填写原因")
+    if item.enabled == enabled:
+        return item
+    with database.atomic():
+        audit.update(item, enabled=enabled, disabled_reason="" if enabled else reason)
+        summary = (f"恢复事项 {_item_label(item)}" if enabled
+                   else f"停用事项 {_item_label(item)}，原因：{reason}")
+        _new_revision(item.plan, summary)
+    return item
+
+
+def set_target(item: PlanItem, min_count) -> PlanItem:
+    """Change how many times per period the duty must be done (0–366).
+
+    0 is kept for duties whose check rule judges quality rather than a count
+    (e.g. "every 三重一大 decision is reviewed"): the pack ships some of those.
+    """
+    try:
+        value = int(str(min_count).strip())
+    except ValueError:
+        raise PlanError("目标次数应为整数") from None
+    if not 0 <= value <= 366:
+        raise PlanError("目标次数应在 0 到 366 之间；不需要的事项请停用")
+    if value == item.min_count:
+        return item
+    with database.atomic():
+        old = item.min_count
+        audit.update(item, min_count=value)
+        _new_revision(item.plan, f"事项 {_item_label(item)} 目标次数 {old} → {value}")
+    return item
+
+
+def set_due_date(item: PlanItem, value: str | None) -> PlanItem:
+    """Give the item a fixed due date within the plan year (empty: back to the pack's rule)."""
+    value = (value or "").strip()
+    if value:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise PlanError("日期格式应为 年-月-日，例如 2022-06-30") from None
+        if day.year != item.plan.year:
+            raise PlanError(f"截止日期应在 {item.plan.year} 年内")
+    else:
+        day = None
+    current = item.due_date if isinstance(item.due_date, dt.date) or item.due_date is None \
+        else dt.date.fromisoformat(str(item.due_date))
+    if day == current:
+        return item
+    with database.atomic():
+        audit.update(item, due_date=day)
+        _new_revision(item.plan, f"事项 {_item_label(item)} 截止日期改为 {value or '按规则包'}")
+    return item
+
+
+def add_custom_item(plan: Plan, *, list_id: str, category_id: str, text: str, frequency: str,
+                    min_count, due_date: str | None = None, form: str = "") -> PlanItem:
+    """Add a duty that the pack does not have, for this unit only."""
+    pack = plan.pack_version.pack()
+    errors = []
+    text = (text or "").strip()
+    if not text:
+        errors.append("请填写事项内容")
+    if not any(c.id == category_id and c.list == list_id for c in pack.categories):
+        errors.append("请选择所属清单和类别")
+    if frequency not in FREQUENCIES:
+        errors.append("请选择频次")
+    if form and form not in pack.forms:
+        errors.append("所选表单不在本规则包中")
+    try:
+        count = int(str(min_count).strip())
+        if not 1 <= count <= 366:
+            raise ValueError
+    except ValueError:
+        errors.append("目标次数应为 1 到 366 之间的整数")
+        count = 1
+    day = None
+    if due_date:
+        try:
+            day = dt.date.fromisoformat(due_date.strip())
+            if day.year != plan.year:
+                errors.append(f"截止日期应在 {plan.year} 年内")
+        except ValueError:
+            errors.append("日期格式应为 年-月-日，例如 2022-06-30")
+    if errors:
+        raise PlanError("；".join(errors))
+    with database.atomic():
+        number = PlanItem.select().where((PlanItem.plan == plan) & (PlanItem.custom == True)).count() + 1  # noqa: E712
+        position = (PlanItem.select(peewee.fn.MAX(PlanItem.position)).where(PlanItem.plan == plan).scalar() or 0) + 1
+        item = audit.create(PlanItem, plan=plan, item_id=f"custom-{number}", list_id=list_id,
+                            category_id=category_id, text=text, frequency=frequency, min_count=count,
+                            due=None, due_date=day, form=form, weight=1, custom=True, position=position)
+        _new_revision(plan, f"新增自定事项 {_item_label(item)}")
+    return item
+
+
+def publish_plan(plan: Plan) -> Plan:
+    """Make the plan visible to its unit."""
+    if plan.is_published:
+        return plan
+    with database.atomic():
+        audit.update(plan, status="published", published_at=utcnow())
+        _new_revision(plan, "发布清单，单位可见")
+    return plan

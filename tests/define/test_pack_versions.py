@@ -1,0 +1,95 @@
+"""Stored pack versions: content-hashed, immutable, one published at a time."""
+import copy
+import shutil
+
+import pytest
+
+from service import audit
+from service.audit import AuditEntry
+from service.packs import PackError
+from service.packs.store import (PackVersion, PackVersionIsImmutable, install_directory, publish,
+                                 store_files)
+
+from .conftest import ROOT
+
+
+def test_installing_unchanged_content_gives_the_same_version(app):
+    first, created, _ = install_directory(ROOT)
+    again, created_again, _ = install_directory(ROOT)
+    assert created and not created_again and first.id == again.id
+    assert PackVersion.select().count() == 1
+
+
+def test_changed_content_gives_a_new_version(app, tmp_path):
+    first, _, _ = install_directory(ROOT)
+    copy_dir = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules", copy_dir / "rules")
+    shutil.copytree(ROOT / "forms", copy_dir / "forms")
+    manifest = copy_dir / "rules" / "pack.json"
+    manifest.write_text(manifest.read_text().replace('"1.0.0"', '"1.0.1"'))
+    second, created, _ = install_directory(copy_dir)
+    assert created and second.id != first.id and second.content_hash != first.content_hash
+    assert second.version == "1.0.1"
+
+
+def test_a_broken_pack_is_refused_and_nothing_is_stored(app, tmp_path):
+    copy_dir = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules", copy_dir / "rules")
+    shutil.copytree(ROOT / "forms", copy_dir / "forms")
+    (copy_dir / "rules" / "lists.json").write_text("{ not json")
+    with pytest.raises(PackError) as info:
+        install_directory(copy_dir)
+    assert any(p.file == "rules/lists.json" for p in info.value.problems)
+    assert PackVersion.select().count() == 0
+
+
+def test_version_content_cannot_change(app):
+    version, _, _ = install_directory(ROOT)
+    files = copy.deepcopy(version.files)
+    files["rules/pack.json"]["name"] = "篡改"
+    version.files = files
+    with pytest.raises(PackVersionIsImmutable):
+        version.save()
+    assert PackVersion.get_by_id(version.id).pack().manifest.name != "篡改"
+
+
+def test_exactly_one_version_is_published(app):
+    first, _, _ = install_directory(ROOT)
+    files = copy.deepcopy(first.files)
+    files["rules/pack.json"]["version"] = "2.0.0"
+    second, _ = store_files(files, source="editor", parent=first)
+    publish(first)
+    publish(second)
+    assert [v.id for v in PackVersion.select().where(PackVersion.published == True)] == [second.id]  # noqa: E712
+    assert PackVersion.current().id == second.id
+    entries = AuditEntry.select().where((AuditEntry.object_type == "pack_version") & (AuditEntry.action == "publish"))
+    assert entries.count() == 2
+
+
+def test_the_database_refuses_two_published_versions(app, db):
+    import peewee
+    first, _, _ = install_directory(ROOT)
+    files = copy.deepcopy(first.files)
+    files["rules/pack.json"]["version"] = "2.0.0"
+    second, _ = store_files(files, source="editor")
+    publish(first)
+    with pytest.raises(peewee.IntegrityError):
+        with db.atomic():
+            PackVersion.update(published=True).where(PackVersion.id == second.id).execute()
+
+
+def test_installing_is_audited_without_copying_the_files(app):
+    with audit.acting_as(3, "装包人"):
+        version, _, _ = install_directory(ROOT)
+    entry = AuditEntry.get((AuditEntry.object_type == "pack_version") & (AuditEntry.action == "create"))
+    assert entry.actor_name == "装包人" and entry.after["files"] == "(omitted)"
+    assert entry.after["content_hash"] == version.content_hash
+
+
+def test_cli_install_and_publish(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["pack", "install", str(ROOT), "--publish"])
+    assert result.exit_code == 0, result.output
+    assert "installed" in result.output and "published" in result.output
+    assert "already installed" in runner.invoke(args=["pack", "install", str(ROOT)]).output
+    assert PackVersion.current() is not None

@@ -1,0 +1,117 @@
+"""Plan pages: generation, htmx tuning, publishing, the unit's own view."""
+import io
+
+from openpyxl import load_workbook
+
+from service.define import plans
+from service.define.models import Plan, PlanItem
+
+
+def test_admin_generates_and_publishes_from_the_overview(admin_client, version, units):
+    page = admin_client.get("/define/?year=2022").get_data(as_text=True)
+    assert "未生成 4" in page and "生成 2022 年度清单" in page
+    response = admin_client.post("/define/plans/generate", {"year": "2022"}, follow_redirects=True)
+    assert "已为 4 个单位生成 2022 年度清单" in response.get_data(as_text=True)
+    assert Plan.select().where(Plan.year == 2022).count() == 4
+    admin_client.post("/define/plans/publish-all", {"year": "2022"})
+    assert Plan.select().where(Plan.status == "published").count() == 4
+
+
+def test_generate_without_a_published_pack_is_a_clear_error(admin_client, units):
+    response = admin_client.post("/define/plans/generate", {"year": "2022"})
+    assert response.status_code == 409 and "尚未发布规则包" in response.get_data(as_text=True)
+
+
+def test_htmx_tuning_returns_the_row_and_the_revision_badge(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    response = admin_client.post(f"/define/plans/{plan.id}/items/{item.id}/target", {"min_count": "5"}, htmx=True)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'id="item-{item.id}"' in text and 'value="5"' in text
+    assert 'id="plan-revision" hx-swap-oob="true"' in text and "第 2 次修订" in text
+    assert "<html" not in text
+
+
+def test_htmx_bad_input_shows_the_message_in_the_row(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    response = admin_client.post(f"/define/plans/{plan.id}/items/{item.id}/enabled", {"enabled": "0", "reason": ""}, htmx=True)
+    assert response.status_code == 422 and "停用事项须填写原因" in response.get_data(as_text=True)
+    assert PlanItem.get_by_id(item.id).enabled
+
+
+def test_without_javascript_tuning_redirects_back(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    response = admin_client.post(f"/define/plans/{plan.id}/items/{item.id}/enabled", {"enabled": "0", "reason": "不适用"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#item-{item.id}")
+    assert PlanItem.get_by_id(item.id).disabled_reason == "不适用"
+
+
+def test_inspectors_cannot_tune(client, make_user, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    make_user("insp", "inspector")
+    client.login("insp")
+    assert client.get(f"/define/plans/{plan.id}").status_code == 200
+    assert client.post(f"/define/plans/{plan.id}/items/{item.id}/target", {"min_count": "2"}).status_code == 403
+    assert client.post(f"/define/plans/{plan.id}/publish").status_code == 403
+
+
+def test_unit_user_sees_only_its_published_plan(client, make_user, version, units):
+    own, _ = plans.generate_plan(units["street"], 2022, version)
+    other, _ = plans.generate_plan(units["soe"], 2022, version)
+    make_user("clerk", "unit", unit=units["street"])
+    client.login("clerk")
+    assert "尚未发布" in client.get("/define/?year=2022").get_data(as_text=True)
+    assert client.get(f"/define/plans/{own.id}").status_code == 403  # draft: not yet visible
+    plans.publish_plan(own)
+    plans.publish_plan(other)
+    response = client.get("/define/?year=2022")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/define/plans/{own.id}")
+    page = client.get(f"/define/plans/{own.id}").get_data(as_text=True)
+    assert "临江街道" in page and "停用原因" not in page  # read-only for the unit
+    assert client.get(f"/define/plans/{other.id}").status_code == 403
+
+
+def test_disabled_items_are_hidden_from_the_unit(client, make_user, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    plans.set_enabled(item, False, "不适用")
+    plans.publish_plan(plan)
+    make_user("clerk", "unit", unit=units["plain"])
+    client.login("clerk")
+    assert item.text not in client.get(f"/define/plans/{plan.id}").get_data(as_text=True)
+
+
+def test_mind_map_and_print_card(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["bureau"], 2022, version)
+    mind_map = admin_client.get(f"/define/plans/{plan.id}?view=map").get_data(as_text=True)
+    assert 'class="node root"' in mind_map and "第一责任人" in mind_map
+    card = admin_client.get(f"/define/plans/{plan.id}?view=print").get_data(as_text=True)
+    assert "年度履责清单" in card and "print.css" in card
+
+
+def test_plan_and_overview_export(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["bureau"], 2022, version)
+    response = admin_client.get(f"/define/plans/{plan.id}?export=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.values)
+    assert rows[0][:3] == ("清单", "类别", "事项")
+    assert len(rows) - 1 == PlanItem.select().where(PlanItem.plan == plan).count()
+    overview = admin_client.get("/define/?year=2022&export=csv").data.decode("utf-8-sig")
+    assert "区综合行政执法局" in overview and "未生成" in overview
+
+
+def test_revisions_page_shows_history_and_snapshot(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    plans.set_enabled(item, False, "本年度不开展")
+    page = admin_client.get(f"/define/plans/{plan.id}/revisions?n=1").get_data(as_text=True)
+    assert "本年度不开展" in page and "第 1 次修订时的清单" in page
+
+
+def test_pack_pages(admin_client, version):
+    listing = admin_client.get("/define/packs").get_data(as_text=True)
+    assert version.short_hash in listing and "已发布" in listing
+    page = admin_client.get(f"/define/packs/{version.id}?list=first-responsible").get_data(as_text=True)
+    assert "第一责任人" in page and "fr-first-topic" in page
