@@ -5,6 +5,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..auth.access import role_required
+from ..i18n import N_
 from ..packs.store import PackVersion, publish
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
@@ -12,7 +13,7 @@ from ..web.render import render
 from .blueprint import bp
 from .models import FREQUENCIES
 
-SOURCES = {"install": "安装", "editor": "在线编辑", "import": "导入"}
+SOURCES = {"install": N_("安装"), "editor": N_("在线编辑"), "import": N_("导入")}
 
 
 @bp.get("/packs")
