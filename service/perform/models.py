@@ -1,0 +1,73 @@
+"""履责 records, drafts in progress, and evidence files."""
+from __future__ import annotations
+
+import peewee
+
+from ..auth.models import User
+from ..db import BaseModel, JSONField, utcnow
+from ..define.models import PlanItem
+from ..packs.store import PackVersion
+from ..units.models import Unit
+
+
+class Record(BaseModel):
+    """One filled form: evidence that a duty was done, under the pack version it was made with."""
+
+    unit = peewee.ForeignKeyField(Unit, on_delete="RESTRICT", backref="records")
+    pack_version = peewee.ForeignKeyField(PackVersion, on_delete="RESTRICT")
+    form_id = peewee.CharField(max_length=100, index=True)
+    plan_item = peewee.ForeignKeyField(PlanItem, null=True, on_delete="SET NULL")
+    record_date = peewee.DateField(null=True, index=True)
+    data = JSONField()
+    created_by = peewee.ForeignKeyField(User, on_delete="RESTRICT")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "record"
+
+    def form_schema(self) -> dict:
+        """The form as it was in the record's own pack version."""
+        return self.pack_version.pack().forms[self.form_id].schema
+
+
+class Draft(BaseModel):
+    """A form in progress, autosaved as the user types; one per user, unit and form/duty."""
+
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE")
+    unit = peewee.ForeignKeyField(Unit, on_delete="CASCADE")
+    pack_version = peewee.ForeignKeyField(PackVersion, on_delete="RESTRICT")
+    form_id = peewee.CharField(max_length=100)
+    key = peewee.CharField(max_length=200)
+    plan_item = peewee.ForeignKeyField(PlanItem, null=True, on_delete="SET NULL")
+    data = JSONField()
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "draft"
+
+    @staticmethod
+    def key_for(form_id: str, plan_item_id: int | None) -> str:
+        return f"{form_id}:{plan_item_id or ''}"
+
+
+class StoredFile(BaseModel):
+    """An uploaded evidence file, stored outside the web root, visible to its unit and staff."""
+
+    id = peewee.CharField(max_length=36, primary_key=True)
+    unit = peewee.ForeignKeyField(Unit, on_delete="RESTRICT")
+    uploaded_by = peewee.ForeignKeyField(User, on_delete="RESTRICT")
+    name = peewee.CharField(max_length=255)
+    content_type = peewee.CharField(max_length=100)
+    size = peewee.IntegerField()
+    sha256 = peewee.CharField(max_length=64)
+    path = peewee.CharField(max_length=255)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "stored_file"
+
+    def reference(self) -> dict:
+        """What a form's data keeps for this file (see docs/forms.md, file widget)."""
+        return {"id": self.id, "name": self.name, "size": self.size, "type": self.content_type}

@@ -1,0 +1,132 @@
+"""Making records from forms: drafts, evidence uploads, submission. No Flask.
+
+A form in progress is a ``Draft`` (autosaved; its every keystroke is not an
+audited event, but its creation and its submission are). Submitting validates
+on the server with the same schema the form was rendered from — the form of
+the *pack version* the unit's plan was made under — and creates an audited
+``Record`` in one transaction with the draft's removal.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from typing import BinaryIO
+
+from .. import audit
+from ..auth.models import User
+from ..db import database, utcnow
+from ..define.models import PlanItem
+from ..forms import FieldError, check_upload, file_refs, validate
+from ..packs.store import PackVersion
+from ..units.models import Unit
+from .models import Draft, Record, StoredFile
+
+CHUNK = 1 << 16
+
+
+class UploadError(ValueError):
+    """An upload that cannot be stored; the message is for the clerk."""
+
+
+def store_upload(*, unit: Unit, user: User, filename: str, content_type: str, stream: BinaryIO,
+                 field_schema: dict | None, upload_folder: str, locale: str = "zh-CN") -> StoredFile:
+    """Check an uploaded file against its field and store it outside the web root.
+
+    The file is streamed to a temporary name while its size and hash are
+    computed, checked, then renamed into place: a refused upload leaves nothing.
+    """
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "file"
+    folder = Path(upload_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    file_id = str(uuid.uuid4())
+    tmp = folder / f".{file_id}.part"
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(tmp, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > 512 * 1024 * 1024:  # hard ceiling whatever the schema says
+                    raise UploadError("文件过大")
+                digest.update(chunk)
+                out.write(chunk)
+        problem = check_upload(field_schema or {}, name, content_type or "", size, locale=locale)
+        if problem:
+            raise UploadError(problem)
+        relative = f"{file_id[:2]}/{file_id}"
+        (folder / file_id[:2]).mkdir(exist_ok=True)
+        os.replace(tmp, folder / relative)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return audit.create(StoredFile, id=file_id, unit=unit, uploaded_by=user, name=name,
+                        content_type=(content_type or "application/octet-stream")[:100],
+                        size=size, sha256=digest.hexdigest(), path=relative)
+
+
+def foreign_file_refs(schema: dict, data: dict, unit: Unit) -> list[str]:
+    """Pointers of file references in ``data`` that are not this unit's stored files.
+
+    References travel through hidden inputs, so a forged id must never attach
+    another unit's evidence to this record.
+    """
+    bad = []
+    for pointer, ref in file_refs(schema, data):
+        stored = StoredFile.get_or_none(StoredFile.id == str(ref.get("id", "")))
+        if stored is None or stored.unit_id != unit.id:
+            bad.append(pointer)
+    return bad
+
+
+def find_draft(user: User, unit: Unit, form_id: str, plan_item: PlanItem | None) -> Draft | None:
+    """The user's draft of this form (for this duty), if any."""
+    return Draft.get_or_none((Draft.user == user) & (Draft.unit == unit)
+                             & (Draft.key == Draft.key_for(form_id, plan_item.id if plan_item else None)))
+
+
+def save_draft(*, user: User, unit: Unit, version: PackVersion, form_id: str,
+               plan_item: PlanItem | None, data: dict) -> Draft:
+    """Create or overwrite the user's draft of this form."""
+    draft = find_draft(user, unit, form_id, plan_item)
+    if draft is None:
+        return audit.create(Draft, user=user, unit=unit, pack_version=version, form_id=form_id,
+                            key=Draft.key_for(form_id, plan_item.id if plan_item else None),
+                            plan_item=plan_item, data=data)
+    # Autosaves are a user's unsaved typing, not an event worth an audit entry each.
+    Draft.update(data=data, updated_at=utcnow()).where(Draft.id == draft.id).execute()
+    draft.data = data
+    return draft
+
+
+def discard_draft(draft: Draft) -> None:
+    """Throw a draft away (audited)."""
+    audit.delete(draft)
+
+
+def _record_date(data: dict) -> dt.date | None:
+    value = data.get("date") if isinstance(data, dict) else None
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_item: PlanItem | None,
+           data: dict, locale: str = "zh-CN") -> tuple[Record | None, list[FieldError]]:
+    """Validate ``data`` and create the record; (record, []) or (None, errors)."""
+    schema = version.pack().forms[form_id].schema
+    errors = validate(schema, data, locale=locale)
+    forged = foreign_file_refs(schema, data, unit)
+    errors += [FieldError(path=p, message="附件无效，请重新上传" if locale.startswith("zh") else "Invalid attachment; upload it again",
+                          code="file") for p in forged]
+    if errors:
+        return None, errors
+    with database.atomic():
+        record = audit.create(Record, unit=unit, pack_version=version, form_id=form_id, plan_item=plan_item,
+                              record_date=_record_date(data), data=data, created_by=user)
+        draft = find_draft(user, unit, form_id, plan_item)
+        if draft is not None:
+            audit.delete(draft)
+    return record, []
