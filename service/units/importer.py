@@ -144,13 +144,13 @@ def _read_csv(data: bytes) -> list[list[str]]:
     text = _decode(data)
     if "\x00" in text:
         raise ImportFileError(msg(N_("文件不是有效的 CSV 文本文件，请检查文件类型。")))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
+    # The header row tells the separator (Excel in some locales saves ";" or tabs);
+    # csv.Sniffer is not used: it guesses quote characters from apostrophes in data.
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", "\t", ";"), key=first_line.count)
     rows = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), dialect):
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             rows.append([cell.strip() for cell in row[:_MAX_COLUMNS]])
             if len(rows) > MAX_ROWS + 1:
                 _too_many_rows()

@@ -57,7 +57,7 @@ def index():
                 yield [values[key] for key, _label in COLUMNS]
         return export(fmt, _("单位列表"), export_headers(), rows())
     return render("units/index.html", block="results", units=list(query), parents=everyone, q=q,
-                  unit_type=unit_type, unit_types=UNIT_TYPES, status=status)
+                  unit_type=unit_type, unit_types=UNIT_TYPES, state=status)
 
 
 def get_unit(unit_id: int) -> Unit:
