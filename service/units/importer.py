@@ -263,6 +263,9 @@ def analyse(data: bytes, filename: str) -> ImportResult:
         raise ImportFileError(msg(N_("文件只有表头，没有数据行。")))
 
     _check_parents(result, existing)
+    # Clerks fix a file top to bottom: list problems by row, then by column.
+    order = {key: n for n, (key, _label) in enumerate(COLUMNS)}
+    result.problems.sort(key=lambda p: (p.line, order.get(p.column, -1)))
     if not result.problems:
         _plan_actions(result, existing)
     return result

@@ -37,7 +37,8 @@ def test_upload_preview_confirm_creates_and_updates(admin_client, make_user, app
     preview = admin_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "检查全部通过" in preview and "以下内容尚未写入" in preview
     assert re.search(r"<strong>1</strong> 新增.*<strong>1</strong> 更新.*<strong>1</strong> 无变化", preview, re.S)
-    assert "<del>区发改局</del> → <ins>区发展和改革局</ins>" in preview
+    assert re.search(r"<del>区发改局</del>\s+→ <ins>区发展和改革局</ins>", preview)
+    assert "标签：征地拆迁" in preview and "职务：党工委书记" in preview  # what a new unit will get
     assert Unit.select().count() == 2 and Unit.get(Unit.code == "Q01").name == "区发改局"  # preview writes nothing
 
     digest = re.search(r'name="digest" value="([0-9a-f]+)"', preview).group(1)
