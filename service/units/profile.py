@@ -50,7 +50,10 @@ class Msg:
     def render(self, gettext: Callable[[str], str] = lambda s: s) -> str:
         """The message in the language of ``gettext`` (Chinese by default)."""
         text = gettext(self.msgid)
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        # A parameter may itself be a message (a column label): same language.
+        return text % {k: v.render(gettext) if isinstance(v, Msg) else v for k, v in self.params.items()}
 
     def __str__(self) -> str:
         return self.render()
@@ -84,7 +87,7 @@ def parse_field(key: str, text: str) -> tuple[object, Msg | None]:
     """
     text = (text or "").strip()
     if key in REQUIRED and not text:
-        return None, msg(N_("请填写%(label)s"), label=LABELS[key])
+        return None, msg(N_("请填写%(label)s"), label=Msg(LABELS[key]))
     if key in MAX_LENGTH and len(text) > MAX_LENGTH[key]:
         return None, msg(N_("最多 %(n)s 个字符"), n=MAX_LENGTH[key])
     if key == "code" and re.search(r"\s", text):

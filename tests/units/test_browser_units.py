@@ -88,3 +88,4 @@ def test_edit_form_checks_a_field_on_blur(page, make_user, screenshot_dir):
     page.wait_for_url(f"**/units/{unit.id}")
     assert "已保存 区财政局" in page.get_by_role("status").inner_text()
     assert Unit.get_by_id(unit.id).leader_name == "沈某"
+    page.screenshot(path=str(screenshot_dir / "units-detail.png"), full_page=True)

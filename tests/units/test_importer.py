@@ -166,3 +166,11 @@ def test_header_problems_are_reported_on_line_one(db):
 def test_formula_guard_from_exports_is_undone(db):
     _import(csv_bytes([["'-X", "'=单位", "镇"]], header=HEADER[:3]), "f.csv")
     assert Unit.get(Unit.code == "-X").name == "=单位"
+
+
+def test_problems_render_in_the_language_of_the_given_gettext(db):
+    english = {"第 %(line)s 行「%(column)s」：%(message)s": "Row %(line)s, “%(column)s”: %(message)s",
+               "请填写%(label)s": "Please fill in %(label)s", "单位名称": "Unit name"}
+    result = analyse(csv_bytes([["A1", "", "镇"]], header=HEADER[:3]), "e.csv")
+    assert [p.render(lambda s: english.get(s, s)) for p in result.problems] == \
+        ["Row 2, “Unit name”: Please fill in Unit name"]
