@@ -76,6 +76,7 @@ def test_unreadable_uploads_get_a_chinese_message_never_a_500(admin_client):
         (b"PK\x03\x04broken", "units.xlsx", "文件已损坏或不是有效的 XLSX 文件"),
         (b"\x89PNG\r\n\x1a\n", "photo.png", "只能导入 CSV 或 XLSX 文件"),
         (b"", "empty.csv", "文件是空的"),
+        (b"a,b\n" * 600_000, "big.csv", "上限为 2 MB"),
     ]:
         response = _upload(admin_client, data, name)
         assert response.status_code == 422
