@@ -1,7 +1,12 @@
-"""Unit pages: the registry list for staff, and each unit's own page."""
+"""Unit pages: the registry list for staff, and each unit's own page.
+
+Editing lives in ``editing.py`` and file import in ``imports.py``; both add
+their routes to the blueprint defined here.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -11,39 +16,68 @@ from ..web.errors import NotFound
 from ..web.export import export, wanted_format
 from ..web.render import render
 from .models import UNIT_TYPES, Unit
+from .profile import COLUMNS, unit_values
 
-bp = Blueprint("units", __name__, url_prefix="/units")
+bp = Blueprint("units", __name__, url_prefix="/units", static_folder="static")
+
+STATUSES = ("active", "inactive")
+
+
+def export_headers() -> list[str]:
+    """Export headers: the import columns, in Chinese or as the English field keys.
+
+    Both are headers the importer accepts, so an exported file imports unchanged.
+    """
+    if str(get_locale()).startswith("zh"):
+        return [label for _key, label in COLUMNS]
+    return [key for key, _label in COLUMNS]
 
 
 @bp.get("/")
 @role_required("admin", "inspector")
 def index():
-    """All units, filtered by name and type; exportable."""
+    """All units, filtered by text, type and status; exportable in the import format."""
     q = request.args.get("q", "").strip()
     unit_type = request.args.get("type", "")
+    status = request.args.get("status", "")
     query = Unit.select().order_by(Unit.code)
     if q:
         query = query.where(Unit.name.contains(q) | Unit.code.contains(q) | Unit.leader_name.contains(q))
     if unit_type in UNIT_TYPES:
         query = query.where(Unit.type == unit_type)
+    if status in STATUSES:
+        query = query.where(Unit.active == (status == "active"))
+    everyone = {u.id: u for u in Unit.select(Unit.id, Unit.code, Unit.name)}
     fmt = wanted_format()
     if fmt:
-        return export(fmt, _("单位列表"),
-                      [_("编号"), _("单位名称"), _("类型"), _("一把手"), _("职务"), _("标签"),
-                       _("风险领域"), _("下属单位数"), _("执法单位")],
-                      ([u.code, u.name, u.type, u.leader_name, u.leader_title, u.tags, u.risk_areas,
-                        u.subordinate_units, u.law_enforcement] for u in query))
-    return render("units/index.html", block="results", units=list(query), q=q,
-                  unit_type=unit_type, unit_types=UNIT_TYPES)
+        def rows():
+            for unit in query:
+                parent = everyone.get(unit.parent_id)
+                values = unit_values(unit, parent_code=parent.code if parent else "")
+                yield [values[key] for key, _label in COLUMNS]
+        return export(fmt, _("单位列表"), export_headers(), rows())
+    return render("units/index.html", block="results", units=list(query), parents=everyone, q=q,
+                  unit_type=unit_type, unit_types=UNIT_TYPES, state=status)
+
+
+def get_unit(unit_id: int) -> Unit:
+    """The unit with ``unit_id``, or a Chinese 404."""
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    if unit is None:
+        raise NotFound(_("单位不存在"))
+    return unit
 
 
 @bp.get("/<int:unit_id>")
 @login_required
 def show(unit_id: int):
-    """A unit's page: profile and accounts. Unit users see only their own unit."""
+    """A unit's page: profile, parent, children, accounts. Unit users see only their own unit."""
     require_unit_access(unit_id)
-    unit = Unit.get_or_none(Unit.id == unit_id)
-    if unit is None:
-        raise NotFound(_("单位不存在"))
-    users = list(User.select().where(User.unit == unit).order_by(User.username)) if current_user.is_staff else []
-    return render("units/show.html", unit=unit, users=users)
+    unit = get_unit(unit_id)
+    staff = current_user.is_staff
+    users = list(User.select().where(User.unit == unit).order_by(User.username)) if staff else []
+    children = list(Unit.select().where(Unit.parent == unit).order_by(Unit.code)) if staff else []
+    return render("units/show.html", unit=unit, users=users, children=children)
+
+
+from . import editing, imports  # noqa: E402,F401  (they add their routes to ``bp``)
