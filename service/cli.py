@@ -169,7 +169,8 @@ def _pack_app_commands() -> click.Group:
 
 def register_app_commands(app) -> None:
     """Attach the database-bound commands to ``app.cli`` (used by ``flask`` and ``dutyloop``)."""
-    for command in (db_cli, user_cli, demo, plans_cli, _pack_app_commands()):
+    from .units.cli import units_cli
+    for command in (db_cli, user_cli, demo, plans_cli, units_cli, _pack_app_commands()):
         if command.name not in app.cli.commands:
             app.cli.add_command(command)
 
