@@ -201,10 +201,19 @@ def object_layout(fs: FormSchema, node: Any, value: Any, *, prefix: str = "",
     props: dict[str, dict] = dict((base.get("properties") or {}))
     required: set[str] = set(base.get("required") or [])
     picked: list[Choice] = []
+    banned: set[str] = {n for n, s in props.items() if s is False}
+    for name in banned:
+        del props[name]
 
     def apply(sub: Any, depth: int) -> None:
         sub = fs.resolve(sub)
         for name, s in (sub.get("properties") or {}).items():
+            if s is False:              # "this property must not exist" in this branch
+                props.pop(name, None)
+                banned.add(name)
+                continue
+            if name in banned:
+                continue
             if name in props:
                 a, b = props[name], s
                 props[name] = fs.derived(("merge", id(a), id(b)),
