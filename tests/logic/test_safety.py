@@ -1,0 +1,272 @@
+"""Hostile rules: each must end in a RuleError quickly, with bounded memory, and never reach Python internals."""
+
+import json
+import time
+import tracemalloc
+
+import pytest
+
+from service.logic import (
+    Limits,
+    RuleCompileError,
+    RuleError,
+    RuleEvalError,
+    check_rule,
+    compile_rule,
+)
+from service.logic.operators import OPERATORS
+
+SECOND = 1.0
+PEAK_BYTES = 50 * 1024 * 1024
+
+
+def run_bounded(rule, data=None, limits=None):
+    """Compile and evaluate; return (error, seconds, peak bytes). Any non-RuleError fails the test."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    error = None
+    try:
+        compile_rule(rule, limits=limits)(data)
+    except RuleError as exc:
+        error = exc
+    finally:
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return error, elapsed, peak
+
+
+def assert_stopped(rule, data=None, *, type_="Limit", limits=None):
+    error, elapsed, peak = run_bounded(rule, data, limits)
+    assert error is not None, "hostile rule was not stopped"
+    assert error.type == type_, error.message
+    assert elapsed < SECOND, f"took {elapsed:.2f}s"
+    assert peak < PEAK_BYTES, f"peak memory {peak / 1e6:.1f} MB"
+    return error
+
+
+# -- no way into Python objects -------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"var": "__class__"},
+        {"var": "__class__.__mro__"},
+        {"var": "items.__self__"},
+        {"var": ["__dict__", "fallback"]},
+        {"val": ["__class__", "__init__", "__globals__"]},
+        {"val": "__len__"},
+        {"missing": ["__class__"]},
+        {"exists": ["__class__"]},
+    ],
+)
+def test_attribute_walks_are_just_missing_keys(rule):
+    result = compile_rule(rule)({"items": [1]})
+    assert result in (None, "fallback", ["__class__"], False)
+
+
+def test_dunder_keys_that_really_exist_in_the_data_are_read_as_data():
+    assert compile_rule({"var": "__class__"})({"__class__": "plain data"}) == "plain data"
+
+
+def test_string_data_is_not_indexed_like_an_object():
+    assert compile_rule({"var": "upper"})("text") is None
+    assert compile_rule({"val": ["__class__"]})("text") is None
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"method": ["abc", "upper"]},
+        {"method": [{"var": "x"}, "__class__"]},
+        {"os.system": ["ls"]},
+        {"__import__": ["os"]},
+        {"var.__class__": []},
+        {"eval": ["1+1"]},
+    ],
+)
+def test_method_and_dotted_operators_do_not_compile(rule):
+    with pytest.raises(RuleCompileError) as info:
+        compile_rule(rule)
+    assert info.value.type == "Unknown Operator"
+
+
+def test_operator_table_is_read_only():
+    with pytest.raises(TypeError):
+        OPERATORS["method"] = lambda *a: None  # type: ignore[index]
+    assert "method" not in OPERATORS
+
+
+# -- growth of strings, arrays and numbers --------------------------------------------
+
+TEN = list(range(10))
+
+
+def test_exponential_string_growth_by_reduce_stops_before_building():
+    rule = {"reduce": [{"merge": [TEN, TEN, TEN]}, {"cat": [{"var": "accumulator"}, {"var": "accumulator"}]}, "x"]}
+    error = assert_stopped(rule)
+    assert "string" in error.message
+
+
+def test_exponential_string_growth_by_nested_reduce_stops():
+    # Each reduce doubles its start value ten times; three nested ones would make 2**30 copies.
+    rule = {"var": "s"}
+    for _ in range(3):
+        rule = {"reduce": [TEN, {"cat": [{"var": "accumulator"}, {"var": "accumulator"}]}, rule]}
+    assert_stopped(rule, {"s": "ab"})
+
+
+def test_nested_cat_of_big_data_string_stops():
+    # Each level doubles a 100 kB data string; ten levels would be 100 MB.
+    rule = {"var": "s"}
+    for _ in range(10):
+        rule = {"cat": [rule, rule]}
+    error = assert_stopped(rule, {"s": "x" * 100_000})
+    assert "string" in error.message
+
+
+def test_list_growth_by_merge_in_reduce_stops():
+    rule = {"reduce": [{"merge": [TEN, TEN, TEN]}, {"merge": [{"var": "accumulator"}, {"var": "accumulator"}]}, [1]]}
+    error = assert_stopped(rule)
+    assert "array" in error.message
+
+
+def test_map_producing_copies_of_a_big_list_runs_out_of_steps():
+    rule = {"map": [{"val": "a"}, {"merge": [{"val": [[2], "a"]}]}]}
+    assert_stopped(rule, {"a": list(range(20_000))})
+
+
+@pytest.mark.parametrize(
+    "rule,data",
+    [
+        ({"*": [1e308, 10]}, None),
+        ({"+": [1e308, 1e308]}, None),
+        ({"*": [{"var": "x"}, {"var": "x"}]}, {"x": 10**400}),
+        ({"reduce": [{"merge": [TEN, TEN, TEN, TEN]}, {"*": [{"var": "accumulator"}, {"var": "accumulator"}]}, 2]}, None),
+    ],
+)
+def test_huge_numbers_are_doubles_and_overflow_is_an_error(rule, data):
+    assert_stopped(rule, data, type_="NaN")
+
+
+def test_multiplication_never_builds_big_integers():
+    result = compile_rule({"reduce": [TEN, {"*": [{"var": "accumulator"}, 1000]}, 1]})(None)
+    assert isinstance(result, float) and result == 1e30
+
+
+# -- depth and size -------------------------------------------------------------------
+
+def nested(levels, make):
+    rule = 1
+    for _ in range(levels):
+        rule = make(rule)
+    return rule
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda r: {"!": [r]}, lambda r: [r], lambda r: {"if": [r, 1, 2]}, lambda r: {"preserve": r}],
+)
+def test_ten_thousand_deep_nesting_is_rejected_at_compile_time(make):
+    rule = nested(10_000, make)
+    error = assert_stopped(rule)
+    assert isinstance(error, RuleCompileError)
+
+
+def test_deep_rule_decoded_from_json_is_rejected():
+    # Deeper than Python's json decoder allows by default, built level by level with raw_decode-free text.
+    text = '{"!":[' * 3000 + "true" + "]}" * 3000
+    try:
+        rule = json.loads(text)
+    except RecursionError:  # the stdlib decoder may refuse first; then build it ourselves
+        rule = nested(3000, lambda r: {"!": [r]})
+    assert_stopped(rule)
+
+
+def test_self_referencing_rule_is_rejected():
+    rule: dict = {}
+    rule["!"] = [rule]
+    assert_stopped(rule)
+
+
+def test_too_many_nodes_is_rejected():
+    error = assert_stopped({"+": list(range(6000))})
+    assert "nodes" in error.message
+
+
+def test_compile_limits_are_configurable():
+    rule = nested(10, lambda r: {"!": [r]})
+    compile_rule(rule)
+    with pytest.raises(RuleCompileError):
+        compile_rule(rule, limits=Limits(max_depth=5))
+
+
+# -- long iterations and the clock ----------------------------------------------------
+
+def test_nested_maps_over_big_arrays_run_out_of_steps():
+    rule = {"map": [{"val": "a"}, {"map": [{"val": [[2], "a"]}, {"map": [{"val": [[4], "a"]}, {"+": [1, 1]}]}]}]}
+    assert_stopped(rule, {"a": list(range(1000))})
+
+
+def test_membership_tests_over_big_arrays_are_charged():
+    rule = {"map": [{"val": "a"}, {"in": [-1, {"val": [[2], "a"]}]}]}
+    assert_stopped(rule, {"a": list(range(50_000))})
+
+
+def test_wall_clock_limit_stops_work_even_with_a_huge_step_budget():
+    limits = Limits(max_steps=10**12, wall_clock=0.2)
+    rule = {"map": [{"val": "a"}, {"map": [{"val": [[2], "a"]}, {"map": [{"val": [[4], "a"]}, {"+": [1, 1]}]}]}]}
+    error = assert_stopped(rule, {"a": list(range(300))}, limits=limits)
+    assert "wall-clock" in error.message
+
+
+def test_limit_errors_cannot_be_caught_by_try():
+    rule = {"try": [{"reduce": [{"merge": [TEN, TEN, TEN]}, {"cat": [{"var": "accumulator"}, {"var": "accumulator"}]}, "x"]}, "swallowed"]}
+    assert_stopped(rule)
+
+
+def test_ordinary_work_fits_the_default_budget():
+    records = [{"date": f"2022-0{1 + i % 6}-15", "kind": "监督检查" if i % 3 else "谈话"} for i in range(500)]
+    rule = {"count_if": [{"var": "records"}, {"and": [{"in_period": [{"var": "date"}, "2022Q2"]}, {"==": [{"var": "kind"}, "监督检查"]}]}]}
+    assert compile_rule(rule)({"records": records}) > 0
+
+
+# -- nothing but RuleError escapes ----------------------------------------------------
+
+@pytest.mark.parametrize(
+    "rule,data",
+    [
+        ({"/": [1, 0]}, None),
+        ({"%": [1, 0]}, None),
+        ({"cat": [{"var": "deep"}]}, "DEEP"),
+        ({"substr": ["abc", "x"]}, None),
+        ({"add_days": ["2022-01-01", 10**12]}, None),
+        ({"add_months": ["9999-12-31", 1]}, None),
+        ({"var": [[1, 2]]}, {"a": 1}),
+        ({"val": [{}]}, {"a": 1}),
+        ({"missing_some": [{}, [{}]]}, {}),
+        ({"count_distinct": [{"var": "xs"}, {"var": ""}]}, {"xs": [[1], {"a": [2]}, None]}),
+        ({"max": [[1], 2]}, None),
+        ({"in": [{}, [{}]]}, None),
+        ({"+": "9" * 5000}, None),
+        ({"date": "2022-02-30"}, None),
+    ],
+)
+def test_odd_inputs_give_a_result_or_a_rule_error(rule, data):
+    if data == "DEEP":
+        data = {"deep": nested(5000, lambda r: [r])}
+    try:
+        compile_rule(rule)(data)
+    except RuleError as exc:
+        assert isinstance(exc, (RuleCompileError, RuleEvalError))
+
+
+def test_non_json_rules_are_compile_errors():
+    for rule in ({1: "int key"}, {"var": object()}, float("nan")):
+        with pytest.raises(RuleCompileError):
+            compile_rule(rule)
+
+
+def test_check_rule_survives_hostile_rules():
+    problems = check_rule(nested(10_000, lambda r: {"!": [r]}), {"type": "object"})
+    assert problems and problems[0].code in ("limit", "too_deep")
