@@ -262,14 +262,22 @@ def object_layout(fs: FormSchema, node: Any, value: Any, *, prefix: str = "",
 
 
 def _rule_true(fs: FormSchema, rule: Any, value: dict, default: bool) -> bool:
+    """Evaluate a JsonLogic hint on the enclosing object's answers. A rule that
+    fails (e.g. comparing a still-missing answer) counts as false: the field
+    stays hidden / optional until the answers it depends on are given."""
     try:
         fn = fs.rule(rule)
     except ImportError:       # rule engine not installed: show the field, don't require it
-        return default
+        return rule_missing_default(default)
     try:
         return bool(fn(value))
-    except Exception:         # a rule that fails on partial answers keeps the safe default
-        return default
+    except Exception:
+        return False
+
+
+def rule_missing_default(default: bool) -> bool:
+    """Without service.logic: x-visible-if shows the field, x-required-if does not require."""
+    return default
 
 
 def value_choice(fs: FormSchema, node: dict, value: Any, selected: int | None,
@@ -320,3 +328,15 @@ def schema_at(fs: FormSchema, data: Any, pointer: str) -> Any:
             return None
         prefix = f"{prefix}{token}/"
     return node
+
+
+def discriminator_node(fs: FormSchema, choice: Choice, pschema: Any, locale: str) -> dict:
+    """The discriminator property shown as a select of the alternatives (memoised)."""
+    def make() -> dict:
+        node = {**fs.resolve(pschema), "enum": choice.values, "x-enum-labels": choice.labels}
+        node.pop("const", None)
+        if isinstance(node.get("x-i18n"), dict):
+            node["x-i18n"] = {k: {kk: vv for kk, vv in v.items() if kk != "enumNames"}
+                              for k, v in node["x-i18n"].items() if isinstance(v, dict)}
+        return node
+    return fs.derived(("disc", id(pschema), locale, tuple(choice.labels)), make)

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from .codec import number_text, option_value, picker_value, valid_date
-from .conditions import Choice, alt_node, object_layout, value_choice
+from .conditions import Choice, alt_node, discriminator_node, object_layout, value_choice
 from .messages import human_size, msg, norm_locale
 from .model import FormSchema, compile_form, deepcopy_json, schema_types
 from .names import child_name, field_id, name_to_pointer, pointer_to_name
@@ -330,8 +330,7 @@ def _object(ctx, node, raw, kind, name, value, present, required, label, trigger
     for pname, pschema in layout.props:
         cname = child_name(name, pname)
         if pname in discriminators:
-            pschema = ctx.fs.derived(("disc", id(pschema), ctx.locale),
-                                     lambda c=discriminators[pname], p=pschema: _disc_node(ctx, c, p))
+            pschema = discriminator_node(ctx.fs, discriminators[pname], pschema, ctx.locale)
         view.children.append(build(ctx, pschema, cname, obj.get(pname), pname in obj,
                                    pname in layout.required, pname,
                                    trigger=pname in layout.triggers or pname in discriminators))
@@ -342,15 +341,6 @@ def _object(ctx, node, raw, kind, name, value, present, required, label, trigger
                 view.children.append(_fallback(ctx, {}, {}, "fallback", child_name(name, key),
                                                obj[key], True, False, key, False, False))
     return view
-
-
-def _disc_node(ctx, choice: Choice, pschema: Any) -> dict:
-    node = {**ctx.fs.resolve(pschema), "enum": choice.values, "x-enum-labels": choice.labels}
-    node.pop("const", None)
-    if "x-i18n" in node:
-        node["x-i18n"] = {k: {kk: vv for kk, vv in v.items() if kk != "enumNames"}
-                          for k, v in node["x-i18n"].items() if isinstance(v, dict)}
-    return node
 
 
 def fs_allows_extra(fs: FormSchema, raw: Any) -> bool:
