@@ -178,6 +178,9 @@ def _message(fs: FormSchema, error: ValidationError, locale: str) -> tuple[str, 
     if code == "additionalProperties":
         extras = getattr(error, "extras", None) or []
         return code, msg(loc, code, extra="、".join(map(str, extras)))
+    if code == "unevaluatedProperties":
+        extras = _stdlib_re.findall(r"'([^']*)'", error.message)
+        return code, msg(loc, "additionalProperties", extra="、".join(extras))
     if code == "enum":
         return code, msg(loc, "enum")
     if code in ("const",):
@@ -263,6 +266,10 @@ def validate(schema: Any, data: Any, *, locale: str = "zh-CN") -> list[FieldErro
     locale = norm_locale(locale)
     out: list[FieldError] = []
     _flatten(fs, fs.validator.iter_errors(data), locale, out)
+    if any(e.code == "unevaluatedProperties" for e in out) and \
+            any(e.code != "unevaluatedProperties" for e in out):
+        # a failed oneOf/if leaves its properties "unevaluated": report the cause only
+        out = [e for e in out if e.code != "unevaluatedProperties"]
     hidden: list[str] = []
     extra: list[FieldError] = []
     _walk_conditions(fs, fs.root, data, "", hidden, extra, locale)
