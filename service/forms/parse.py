@@ -24,7 +24,7 @@ from typing import Any, Iterable
 
 from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
 from .conditions import alt_node, discriminator_node, object_layout, schema_at, value_choice, _static
-from .model import FormSchema, compile_form, schema_types
+from .model import TRUE_SCHEMA, FormSchema, compile_form, schema_types
 from .names import child_name, unesc
 from .schema_loader import SchemaError, SubmissionError
 from .text import enum_options
@@ -204,7 +204,7 @@ class _Parser:
         count = self._count(name)
         if count is None:
             return False, None
-        items_raw = node.get("items", {})
+        items_raw = node.get("items", TRUE_SCHEMA)
         values = [self.value(items_raw, child_name(name, str(i)), True, item=True)[1] for i in range(count)]
         return (True, values) if values or required or item else (False, None)
 
@@ -300,7 +300,7 @@ def apply_array_op(schema: Any, data: Any, op: str) -> dict:
             return data
         high = min(node.get("maxItems", fs.limits.max_items), fs.limits.max_items)
         if len(arr) < high:
-            arr.append(_new_item(fs, node.get("items", {})))
+            arr.append(_new_item(fs, node.get("items", TRUE_SCHEMA)))
         return data
     if action == "clear":
         parent = _locate(data, tokens[:-1])

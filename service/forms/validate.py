@@ -19,7 +19,7 @@ from rfc3986_validator import validate_rfc3986
 
 from .conditions import object_layout, value_choice, alt_node
 from .messages import msg, norm_locale
-from .model import FormSchema, compile_form
+from .model import TRUE_SCHEMA, FormSchema, compile_form
 from .names import child_name, esc, name_to_pointer
 from .text import text, value_text
 from .widgets import registry
@@ -255,7 +255,7 @@ def _walk_conditions(fs: FormSchema, raw: Any, value: Any, pointer: str, hidden:
                 continue
             _walk_conditions(fs, sub, value[name], f"{pointer}/{esc(name)}", hidden, extra, locale)
     elif kind == "array" and isinstance(value, list):
-        items = node.get("items", {})
+        items = node.get("items", TRUE_SCHEMA)
         for i, v in enumerate(value):
             _walk_conditions(fs, items, v, f"{pointer}/{i}", hidden, extra, locale)
 

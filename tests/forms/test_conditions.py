@@ -97,7 +97,6 @@ def test_value_level_choice():
 
 
 def test_x_visible_if_and_x_required_if_use_the_rule_engine():
-    pytest.importorskip("service.logic")
     schema, _ = load("major_decision")
     base = {"topic": "购车", "category": "重要干部任免"}
     assert "amount" not in names(render_form(schema, base))
@@ -113,7 +112,6 @@ def test_x_visible_if_and_x_required_if_use_the_rule_engine():
 
 
 def test_x_required_if_in_mutual_reminder():
-    pytest.importorskip("service.logic")
     schema, _ = load("mutual_reminder")
     data = {"from_person": "甲", "to_person": "乙", "way": "书面提醒", "at": "2022-05-06T15:30:00+08:00", "content": "x"}
     assert [(e.path, e.code) for e in validate(schema, data)] == [("/written_notice", "x-required-if")]

@@ -81,6 +81,9 @@ def test_compiled_validators_are_cached_by_schema_content():
     first = compile_form(schema)
     assert compile_form(form({"a": {"type": "string"}})) is first
     assert compile_form(form({"a": {"type": "integer"}})) is not first
+    two = form({"a": {"type": "string"}, "b": {"type": "string"}})
+    swapped = form({"b": {"type": "string"}, "a": {"type": "string"}})
+    assert compile_form(two) is not compile_form(swapped)      # field order is part of the form
     from service.forms import model
     for i in range(model._CACHE_SIZE + 5):         # bounded LRU
         compile_form(form({f"p{i}": {"type": "string"}}))
