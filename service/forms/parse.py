@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
@@ -30,7 +31,7 @@ from .schema_loader import SchemaError, SubmissionError
 from .text import enum_options
 from .widgets import boolean_widget, enum_encoding, registry
 
-__all__ = ["parse_submission", "parse_choices", "apply_array_op", "FormFields"]
+__all__ = ["parse_submission", "parse_choices", "apply_array_op", "read_post", "FormPost", "FormFields"]
 
 
 class FormFields:
@@ -326,3 +327,25 @@ def apply_array_op(schema: Any, data: Any, op: str) -> dict:
         elif action == "down" and i < len(arr) - 1:
             arr[i + 1], arr[i] = arr[i], arr[i + 1]
     return data
+
+
+@dataclass
+class FormPost:
+    """Everything an endpoint needs from one submission of a rendered form."""
+    data: dict                      # the answers, with ``op`` already applied
+    choices: dict[str, int]         # picked alternatives, for render_form(choices=...)
+    op: str | None                  # the array/file button pressed (``__op``), if any
+    field: str | None               # the field an inline-validation request is about (``__field``)
+
+
+def read_post(schema: Any, fields: Any) -> FormPost:
+    """Parse a submission and apply the pressed ``__op`` button in one step —
+    the same call serves the no-JS post, the htmx refresh and inline validation."""
+    fs = compile_form(schema)
+    form = FormFields(fields, fs.limits)
+    choices = parse_choices(form)
+    data = _Parser(fs, form, choices).object(fs.resolve(fs.root), fs.root, "", True)[1]
+    op = form.first("__op")
+    if op:
+        data = apply_array_op(fs, data, op)
+    return FormPost(data, choices, op, form.first("__field"))

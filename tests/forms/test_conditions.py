@@ -181,3 +181,21 @@ def test_new_item_renders_empty_and_parses_back():
     assert round_trip(schema, data) == {"inspectors": ["甲", ""]}
     errors = validate(schema, round_trip(schema, data))
     assert ("/inspectors/1", "minLength") in {(e.path, e.code) for e in errors}
+
+
+def test_read_post_serves_refresh_no_js_and_inline_validation_endpoints():
+    from service.forms import errors_for, read_post, render_field
+    schema, _ = load("supervision_check")
+    html = render_form(schema, {"inspectors": ["甲"]}, hx=HX)
+    # a no-JS click on "add" posts the whole form plus the button's name/value
+    post = read_post(schema, submit(html) + [("__op", "add:/inspectors")])
+    assert post.op == "add:/inspectors" and post.data["inspectors"] == ["甲", ""]
+    assert 'name="inspectors/1"' in render_form(schema, post.data, choices=post.choices)
+    # htmx inline validation of one field
+    fields = [(n, "2022/1/1" if n == "date" else v) for n, v in submit(html)] + [("__field", "date")]
+    post = read_post(schema, fields)
+    errors = errors_for(validate(schema, post.data), "/" + post.field)
+    assert [e.code for e in errors] == ["format"]
+    fragment = render_field(schema, post.field, post.data, errors, hx=HX)
+    assert fragment.startswith('<div class="dl-field dl-string dl-invalid" id="dl-form-f-date-wrap">')
+    assert 'hx-target="#dl-form-f-date-wrap"' in fragment
