@@ -227,7 +227,7 @@ class _Parser:
         for text in self.form.getlist(name + "/__file"):
             try:
                 ref = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             if isinstance(ref, dict):
                 refs.append(ref)
@@ -250,7 +250,7 @@ class _Parser:
             return (True, None) if item else (False, None)
         try:
             return True, json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):     # hostile nesting stays plain text
             return True, text
 
 

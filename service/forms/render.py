@@ -458,7 +458,8 @@ def _tree(schema, data, errors, locale, options) -> tuple[_Ctx, FieldView]:
     ctx = _Ctx(fs, locale, errors, options)
     if ctx.fill_defaults is None:
         ctx.fill_defaults = data is None     # defaults prefill new forms only, never stored answers
-    root = build(ctx, fs.root, "", data if data is not None else {}, True, True, "")
+    # answers that are not even an object (a corrupt draft) show an empty form
+    root = build(ctx, fs.root, "", data if isinstance(data, dict) else {}, True, True, "")
     return ctx, root
 
 
