@@ -252,6 +252,8 @@ def _enum(ctx, node, raw, kind, name, value, present, required, label, trigger, 
     view = _base(ctx, "enum", widget.template, node, name, required, label)
     _options(ctx, view, options, value, present, bare, placeholder=widget.template == "select")
     view.attrs = _control_attrs(ctx, view, node, trigger)
+    if widget.template == "radio":
+        view.attrs.pop("id")        # each radio gets its own id in the template
     return view
 
 
@@ -367,7 +369,7 @@ def _choice(ctx, node, raw, kind, name, value, present, required, label, trigger
     merged = alt_node(ctx.fs, node, choice.keyword, choice.index)
     child = build(ctx, merged, name, value, present, required, text(alt, "title", ctx.locale, view.label),
                   trigger, item)
-    ctx.index[name_to_pointer(name)] = (view.id, view.label)
+    view.id += "-choice"        # the input inside keeps the field's own id (error links focus it)
     view.children.append(child)
     view.errors = []
     return view
@@ -501,12 +503,14 @@ def render_field(schema: Any, pointer: str, data: Any = None, errors: Any = None
     name; an empty string is returned when the field is not on the form now."""
     ctx, root = _tree(schema, data, errors, locale, options)
     name = pointer_to_name(pointer) if pointer.startswith("/") else pointer
+    found = None
     stack = [root]
     while stack:
         view = stack.pop()
-        if view.name == name and view is not root and view.kind != "choice" or (
-                view.name == name and view.kind == "choice"):
-            return env.get_template("forms/field.html").render(f=view, m=ctx.m)
+        if view.name == name and view is not root:
+            found = view       # keep the innermost (a oneOf choice wraps its input)
         stack.extend(reversed(view.children))
         stack.extend(reversed([it["view"] for it in view.items]))
-    return ""
+    if found is None:
+        return ""
+    return env.get_template("forms/field.html").render(f=found)

@@ -260,3 +260,14 @@ def test_render_field_returns_just_that_fields_wrapper():
     assert frag.startswith('<div class="dl-field dl-string dl-invalid" id="dl-form-f-a-wrap">')
     assert 'name="b"' not in frag and "错" in frag
     assert render_field(schema, "/missing", {}) == ""
+
+
+def test_element_ids_are_unique():
+    from collections import Counter
+    from .helpers import corpus_names, load
+    for name in corpus_names():
+        schema, cases = load(name)
+        for data in cases["valid"]:
+            ids = re.findall(r'\sid="([^"]+)"', render_form(schema, data))
+            dupes = [i for i, n in Counter(ids).items() if n > 1]
+            assert not dupes, (name, dupes)
