@@ -8,6 +8,7 @@ messages).
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -416,7 +417,8 @@ def _file(ctx, node, raw, kind, name, value, present, required, label, trigger, 
             continue
         url = None
         if ctx.file_url and "id" in ref:
-            url = str(ctx.file_url).format(id=ref.get("id"), name=ref.get("name", ""))
+            url = str(ctx.file_url).format(id=quote(str(ref.get("id")), safe=""),
+                                           name=quote(str(ref.get("name", "")), safe=""))
         op = _op_button(ctx, "remove", f"{pointer}/{i}", "ui.clear", str(ref.get("name", ""))) if many \
             else _op_button(ctx, "clear", pointer, "ui.clear", str(ref.get("name", "")))
         view.files.append({"name": str(ref.get("name") or ref.get("id") or ""), "url": url,
