@@ -57,3 +57,26 @@ def test_chromium_tricky_values(page):
             "n": 1e+20, "e": "a.b@example.org"}
     html = render_form(schema, data)
     assert parse_submission(schema, _form_data(page, html)) == data
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+TRICKY = {"type": "object", "properties": {
+    "s": {"type": "string"}, "area": {"type": "string", "x-widget": "textarea"},
+    "n": {"type": "number"}, "i": {"type": "integer"}, "e": {"enum": ["甲", " 乙 ", "a&b", "<c>"]},
+    "l": {"type": "array", "items": {"type": "string"}}}}
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(s=st.text(min_size=1).filter(lambda x: "\r" not in x and "\x00" not in x),
+       area=st.text(min_size=1).filter(lambda x: "\r" not in x and "\x00" not in x),
+       n=st.floats(allow_nan=False, allow_infinity=False), i=st.integers(),
+       e=st.sampled_from(["甲", " 乙 ", "a&b", "<c>"]), l=st.lists(st.text(max_size=5), max_size=3))
+def test_chromium_agrees_with_the_simulator_on_any_text(page, s, area, n, i, e, l):
+    data = {"s": s, "area": area, "n": n, "i": i, "e": e, "l": l}
+    if not l:
+        del data["l"]
+    html = render_form(TRICKY, data)
+    entries = _form_data(page, html)
+    assert [(k, v.replace("\r\n", "\n")) for k, v in submit(html)] == entries
+    assert parse_submission(TRICKY, entries) == data
