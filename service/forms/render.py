@@ -227,7 +227,8 @@ def _number(ctx, node, raw, kind, name, value, present, required, label, trigger
 
 
 def _options(ctx, view, options, value, present, bare, placeholder=True):
-    current = option_value(value, False) if present and value is not None or (present and not bare) else None
+    # compare in JSON text so that 1, 1.0 and True stay distinct options
+    current = option_value(value, False) if present and (value is not None or not bare) else None
     out, matched = [], False
     if placeholder:
         out.append({"value": "", "label": ctx.m("ui.select"), "selected": current is None})
@@ -241,8 +242,6 @@ def _options(ctx, view, options, value, present, bare, placeholder=True):
                     "label": shown, "selected": True})
         view.flagged = True
         view.errors = view.errors or [ctx.m("bad_value", value=shown)]
-    if present and value is None and not bare and not matched:
-        pass
     view.options = out
 
 
@@ -275,6 +274,8 @@ def _boolean(ctx, node, raw, kind, name, value, present, required, label, trigge
         _, nullable = schema_types(node)
         if nullable and required:
             opts.append((None, ctx.m("ui.unset")))
+        elif value is None:
+            present = False         # an optional null is "not answered"
         _options(ctx, view, opts, value, present, False)
         view.options[0]["label"] = ctx.m("ui.unset") if not (nullable and required) else ctx.m("ui.select")
         view.attrs = _control_attrs(ctx, view, node, trigger)

@@ -271,3 +271,10 @@ def test_element_ids_are_unique():
             ids = re.findall(r'\sid="([^"]+)"', render_form(schema, data))
             dupes = [i for i, n in Counter(ids).items() if n > 1]
             assert not dupes, (name, dupes)
+
+
+def test_optional_null_boolean_shows_as_unanswered_not_flagged():
+    schema = form({"b": {"type": ["boolean", "null"]}})
+    html = render_form(schema, {"b": None})
+    assert "不符合此项要求" not in html and '<option value="" selected>未填写</option>' in html
+    assert round_trip(schema, {"b": None}) == {}
