@@ -469,15 +469,19 @@ def _tree(schema, data, errors, locale, options) -> tuple[_Ctx, FieldView]:
 
 
 def _summary(ctx: _Ctx) -> list[dict]:
+    """Summary entries in the order the fields appear on the page."""
+    position = {pointer: i for i, pointer in enumerate(ctx.index)}
     out = []
     for path, message in ctx.error_list:
         probe = path
         while probe not in ctx.index and probe:
             probe = probe.rsplit("/", 1)[0]
         fid, label = ctx.index.get(probe, ("", ""))
-        out.append({"href": "#" + fid if fid and probe else "", "label": label if probe else "",
-                    "message": message})
-    return out
+        out.append((position.get(probe, -1) if probe else -1,
+                    {"href": "#" + fid if fid and probe else "", "label": label if probe else "",
+                     "message": message}))
+    out.sort(key=lambda item: item[0])
+    return [entry for _, entry in out]
 
 
 def render_form(schema: Any, data: Any = None, errors: Any = None, *, locale: str = "zh-CN",
