@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import FormSchema, merge_schemas, schema_types
+from .model import TRUE_SCHEMA, FormSchema, merge_schemas, schema_types
 from .text import enum_options, text
 
 __all__ = ["ObjectLayout", "Choice", "object_layout", "choose_alternative", "rule_vars"]
@@ -180,9 +180,9 @@ def _static(fs: FormSchema, node: dict) -> tuple[list[str], set[str]]:
     visit(node)
     for name in list(order):
         prop = fs.resolve((fs.resolve(node).get("properties") or {}).get(name))
-        for key in ("x-visible-if", "x-required-if"):
-            if key in prop:
-                triggers |= rule_vars(prop[key])
+        for hint in ("x-visible-if", "x-required-if"):
+            if hint in prop:
+                triggers |= rule_vars(prop[hint])
     ordering = fs.resolve(node).get("x-order")
     names = list(order)
     if isinstance(ordering, list):
@@ -195,16 +195,29 @@ def _static(fs: FormSchema, node: dict) -> tuple[list[str], set[str]]:
 def object_layout(fs: FormSchema, node: Any, value: Any, *, prefix: str = "",
                   choices: dict | None = None, locale: str = "zh-CN") -> ObjectLayout:
     """Active properties of an object schema for the given (possibly partial) value."""
+    static_key = ("layout", id(node))
+    cached = fs.extra.get(static_key)
+    if cached is not None:      # no conditions in this object: the layout never changes
+        return cached
     base = fs.resolve(node)
     value = value if isinstance(value, dict) else {}
     names, triggers = _static(fs, node)
     props: dict[str, dict] = dict((base.get("properties") or {}))
     required: set[str] = set(base.get("required") or [])
     picked: list[Choice] = []
+    banned: set[str] = {n for n, s in props.items() if s is False}
+    for name in banned:
+        del props[name]
 
     def apply(sub: Any, depth: int) -> None:
         sub = fs.resolve(sub)
         for name, s in (sub.get("properties") or {}).items():
+            if s is False:              # "this property must not exist" in this branch
+                props.pop(name, None)
+                banned.add(name)
+                continue
+            if name in banned:
+                continue
             if name in props:
                 a, b = props[name], s
                 props[name] = fs.derived(("merge", id(a), id(b)),
@@ -249,18 +262,37 @@ def object_layout(fs: FormSchema, node: Any, value: Any, *, prefix: str = "",
         if rule is not None and _rule_true(fs, rule, value, default=False):
             required.add(name)
     ordered = [n for n in names if n in props] + [n for n in props if n not in names]
-    return ObjectLayout([(n, props[n]) for n in ordered], required, triggers, hidden, picked)
+    layout = ObjectLayout([(n, props[n]) for n in ordered], required, triggers, hidden, picked)
+    if not _conditional(fs, base, base.get("properties") or {}):
+        fs.extra[static_key] = layout
+    return layout
+
+
+def _conditional(fs: FormSchema, base: dict, props: dict) -> bool:
+    """Whether an object's layout can depend on its answers."""
+    if base.get("__cond") or any(k in base for k in ("if", "dependentRequired", "dependentSchemas",
+                                                      "oneOf", "anyOf")):
+        return True
+    return any("x-visible-if" in fs.resolve(p) or "x-required-if" in fs.resolve(p) for p in props.values())
 
 
 def _rule_true(fs: FormSchema, rule: Any, value: dict, default: bool) -> bool:
+    """Evaluate a JsonLogic hint on the enclosing object's answers. A rule that
+    fails (e.g. comparing a still-missing answer) counts as false: the field
+    stays hidden / optional until the answers it depends on are given."""
     try:
         fn = fs.rule(rule)
     except ImportError:       # rule engine not installed: show the field, don't require it
-        return default
+        return rule_missing_default(default)
     try:
         return bool(fn(value))
-    except Exception:         # a rule that fails on partial answers keeps the safe default
-        return default
+    except Exception:
+        return False
+
+
+def rule_missing_default(default: bool) -> bool:
+    """Without service.logic: x-visible-if shows the field, x-required-if does not require."""
+    return default
 
 
 def value_choice(fs: FormSchema, node: dict, value: Any, selected: int | None,
@@ -305,9 +337,21 @@ def schema_at(fs: FormSchema, data: Any, pointer: str) -> Any:
             node = props[token]
             value = value.get(token) if isinstance(value, dict) else None
         elif kind in ("array", "file", "multi") and token.isdigit():
-            node = resolved.get("items", {})
+            node = resolved.get("items", TRUE_SCHEMA)
             value = value[int(token)] if isinstance(value, list) and int(token) < len(value) else None
         else:
             return None
         prefix = f"{prefix}{token}/"
     return node
+
+
+def discriminator_node(fs: FormSchema, choice: Choice, pschema: Any, locale: str) -> dict:
+    """The discriminator property shown as a select of the alternatives (memoised)."""
+    def make() -> dict:
+        node = {**fs.resolve(pschema), "enum": choice.values, "x-enum-labels": choice.labels}
+        node.pop("const", None)
+        if isinstance(node.get("x-i18n"), dict):
+            node["x-i18n"] = {k: {kk: vv for kk, vv in v.items() if kk != "enumNames"}
+                              for k, v in node["x-i18n"].items() if isinstance(v, dict)}
+        return node
+    return fs.derived(("disc", id(pschema), locale, tuple(choice.labels)), make)

@@ -8,15 +8,17 @@ messages).
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from .codec import number_text, option_value, picker_value, valid_date
-from .conditions import Choice, alt_node, object_layout, value_choice
+from .conditions import Choice, alt_node, discriminator_node, object_layout, value_choice
 from .messages import human_size, msg, norm_locale
-from .model import FormSchema, compile_form, deepcopy_json, schema_types
+from .model import TRUE_SCHEMA, FormSchema, compile_form, deepcopy_json, schema_types
 from .names import child_name, field_id, name_to_pointer, pointer_to_name
 from .text import enum_options, text, title, value_text
 from .widgets import boolean_widget, enum_encoding, registry
@@ -26,10 +28,28 @@ __all__ = ["render_form", "render_field", "FieldView"]
 env = Environment(loader=PackageLoader("service.forms", "templates"),
                   autoescape=select_autoescape(default=True, default_for_string=True),
                   auto_reload=False, trim_blocks=True, lstrip_blocks=True, cache_size=-1)
-_TEMPLATES = ["forms/form.html", "forms/field.html"] + [
-    f"forms/widgets/{w.template}.html" for w in {registry.widget(k, {"x-widget": key})
-                                                 for k, key in registry.names()}]
-for _name in _TEMPLATES:      # compile once at import
+_MACROS: dict = {}
+
+
+def _field(view: "FieldView"):
+    """Draw one field with its widget's ``render`` macro (templates/forms/widgets/<t>.html)."""
+    macro = _MACROS.get(view.template)
+    if macro is None:
+        macro = _MACROS[view.template] = env.get_template(f"forms/widgets/{view.template}.html").module.render
+    return macro(view)
+
+
+def _attrs(attrs: dict) -> Markup:
+    """Attribute string; keys are ours, values are escaped (schema text is untrusted)."""
+    return Markup("".join(f' {k}="{escape(v)}"' for k, v in attrs.items() if v is not None))
+
+
+env.globals["field"] = _field
+env.filters["attrs"] = _attrs
+for _widget in {registry.widget(k, {"x-widget": key}) for k, key in registry.names()}:
+    _field.__globals__["_MACROS"][_widget.template] = env.get_template(
+        f"forms/widgets/{_widget.template}.html").module.render      # compile once at import
+for _name in ("forms/form.html", "forms/field.html"):
     env.get_template(_name)
 
 
@@ -207,7 +227,8 @@ def _number(ctx, node, raw, kind, name, value, present, required, label, trigger
 
 
 def _options(ctx, view, options, value, present, bare, placeholder=True):
-    current = option_value(value, False) if present and value is not None or (present and not bare) else None
+    # compare in JSON text so that 1, 1.0 and True stay distinct options
+    current = option_value(value, False) if present and (value is not None or not bare) else None
     out, matched = [], False
     if placeholder:
         out.append({"value": "", "label": ctx.m("ui.select"), "selected": current is None})
@@ -221,8 +242,6 @@ def _options(ctx, view, options, value, present, bare, placeholder=True):
                     "label": shown, "selected": True})
         view.flagged = True
         view.errors = view.errors or [ctx.m("bad_value", value=shown)]
-    if present and value is None and not bare and not matched:
-        pass
     view.options = out
 
 
@@ -233,6 +252,8 @@ def _enum(ctx, node, raw, kind, name, value, present, required, label, trigger, 
     view = _base(ctx, "enum", widget.template, node, name, required, label)
     _options(ctx, view, options, value, present, bare, placeholder=widget.template == "select")
     view.attrs = _control_attrs(ctx, view, node, trigger)
+    if widget.template == "radio":
+        view.attrs.pop("id")        # each radio gets its own id in the template
     return view
 
 
@@ -253,6 +274,8 @@ def _boolean(ctx, node, raw, kind, name, value, present, required, label, trigge
         _, nullable = schema_types(node)
         if nullable and required:
             opts.append((None, ctx.m("ui.unset")))
+        elif value is None:
+            present = False         # an optional null is "not answered"
         _options(ctx, view, opts, value, present, False)
         view.options[0]["label"] = ctx.m("ui.unset") if not (nullable and required) else ctx.m("ui.select")
         view.attrs = _control_attrs(ctx, view, node, trigger)
@@ -277,6 +300,7 @@ def _multi(ctx, node, raw, kind, name, value, present, required, label, trigger,
                         option_value(v, False), "label": value_text(v),
                         "id": f"{view.id}-{len(out)}", "selected": True})
             view.flagged = True
+    view.options = out
     if present and not isinstance(value, list):
         view.flagged = True
     if view.flagged:
@@ -310,8 +334,7 @@ def _object(ctx, node, raw, kind, name, value, present, required, label, trigger
     for pname, pschema in layout.props:
         cname = child_name(name, pname)
         if pname in discriminators:
-            pschema = ctx.fs.derived(("disc", id(pschema), ctx.locale),
-                                     lambda c=discriminators[pname], p=pschema: _disc_node(ctx, c, p))
+            pschema = discriminator_node(ctx.fs, discriminators[pname], pschema, ctx.locale)
         view.children.append(build(ctx, pschema, cname, obj.get(pname), pname in obj,
                                    pname in layout.required, pname,
                                    trigger=pname in layout.triggers or pname in discriminators))
@@ -322,15 +345,6 @@ def _object(ctx, node, raw, kind, name, value, present, required, label, trigger
                 view.children.append(_fallback(ctx, {}, {}, "fallback", child_name(name, key),
                                                obj[key], True, False, key, False, False))
     return view
-
-
-def _disc_node(ctx, choice: Choice, pschema: Any) -> dict:
-    node = {**ctx.fs.resolve(pschema), "enum": choice.values, "x-enum-labels": choice.labels}
-    node.pop("const", None)
-    if "x-i18n" in node:
-        node["x-i18n"] = {k: {kk: vv for kk, vv in v.items() if kk != "enumNames"}
-                          for k, v in node["x-i18n"].items() if isinstance(v, dict)}
-    return node
 
 
 def fs_allows_extra(fs: FormSchema, raw: Any) -> bool:
@@ -357,7 +371,7 @@ def _choice(ctx, node, raw, kind, name, value, present, required, label, trigger
     merged = alt_node(ctx.fs, node, choice.keyword, choice.index)
     child = build(ctx, merged, name, value, present, required, text(alt, "title", ctx.locale, view.label),
                   trigger, item)
-    ctx.index[name_to_pointer(name)] = (view.id, view.label)
+    view.id += "-choice"        # the input inside keeps the field's own id (error links focus it)
     view.children.append(child)
     view.errors = []
     return view
@@ -368,7 +382,7 @@ def _array(ctx, node, raw, kind, name, value, present, required, label, trigger,
         return _fallback(ctx, node, raw, kind, name, value, present, required, label, trigger, item)
     view = _base(ctx, "array", "repeat", node, name, required, label)
     values = value if isinstance(value, list) else []
-    items_raw = node.get("items", {})
+    items_raw = node.get("items", TRUE_SCHEMA)
     items = ctx.fs.resolve(items_raw)
     low = node.get("minItems", 0) if isinstance(node.get("minItems"), int) else 0
     high = min(node["maxItems"] if isinstance(node.get("maxItems"), int) else ctx.fs.limits.max_items,
@@ -404,7 +418,8 @@ def _file(ctx, node, raw, kind, name, value, present, required, label, trigger, 
             continue
         url = None
         if ctx.file_url and "id" in ref:
-            url = str(ctx.file_url).format(id=ref.get("id"), name=ref.get("name", ""))
+            url = str(ctx.file_url).format(id=quote(str(ref.get("id")), safe=""),
+                                           name=quote(str(ref.get("name", "")), safe=""))
         op = _op_button(ctx, "remove", f"{pointer}/{i}", "ui.clear", str(ref.get("name", ""))) if many \
             else _op_button(ctx, "clear", pointer, "ui.clear", str(ref.get("name", "")))
         view.files.append({"name": str(ref.get("name") or ref.get("id") or ""), "url": url,
@@ -415,6 +430,7 @@ def _file(ctx, node, raw, kind, name, value, present, required, label, trigger, 
         view.hidden.append((name + "/__len", str(len(view.files))))
     view.attrs = _control_attrs(ctx, view, node, False)
     view.attrs["type"] = "file"
+    view.input_type = ctx.m("ui.files_stored")
     from .files import accept_list, max_bytes
     accept = accept_list(node)
     if accept:
@@ -447,20 +463,25 @@ def _tree(schema, data, errors, locale, options) -> tuple[_Ctx, FieldView]:
     ctx = _Ctx(fs, locale, errors, options)
     if ctx.fill_defaults is None:
         ctx.fill_defaults = data is None     # defaults prefill new forms only, never stored answers
-    root = build(ctx, fs.root, "", data if data is not None else {}, True, True, "")
+    # answers that are not even an object (a corrupt draft) show an empty form
+    root = build(ctx, fs.root, "", data if isinstance(data, dict) else {}, True, True, "")
     return ctx, root
 
 
 def _summary(ctx: _Ctx) -> list[dict]:
+    """Summary entries in the order the fields appear on the page."""
+    position = {pointer: i for i, pointer in enumerate(ctx.index)}
     out = []
     for path, message in ctx.error_list:
         probe = path
         while probe not in ctx.index and probe:
             probe = probe.rsplit("/", 1)[0]
         fid, label = ctx.index.get(probe, ("", ""))
-        out.append({"href": "#" + fid if fid and probe else "", "label": label if probe else "",
-                    "message": message})
-    return out
+        out.append((position.get(probe, -1) if probe else -1,
+                    {"href": "#" + fid if fid and probe else "", "label": label if probe else "",
+                     "message": message}))
+    out.sort(key=lambda item: item[0])
+    return [entry for _, entry in out]
 
 
 def render_form(schema: Any, data: Any = None, errors: Any = None, *, locale: str = "zh-CN",
@@ -489,12 +510,14 @@ def render_field(schema: Any, pointer: str, data: Any = None, errors: Any = None
     name; an empty string is returned when the field is not on the form now."""
     ctx, root = _tree(schema, data, errors, locale, options)
     name = pointer_to_name(pointer) if pointer.startswith("/") else pointer
+    found = None
     stack = [root]
     while stack:
         view = stack.pop()
-        if view.name == name and view is not root and view.kind != "choice" or (
-                view.name == name and view.kind == "choice"):
-            return env.get_template("forms/field.html").render(f=view, m=ctx.m)
+        if view.name == name and view is not root:
+            found = view       # keep the innermost (a oneOf choice wraps its input)
         stack.extend(reversed(view.children))
         stack.extend(reversed([it["view"] for it in view.items]))
-    return ""
+    if found is None:
+        return ""
+    return env.get_template("forms/field.html").render(f=found)
