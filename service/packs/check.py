@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from .loader import build_pack, read_pack_files
 from .model import CATEGORIES_FILE, LISTS_FILE, PROFILE_FILE, SCORING_FILE, Pack
 from .problems import Problem, pointer_join
 from .testing import run_pack_tests
-from .validation import validate_files
+from .validation import record_validator, validate_files
 
 PERIOD_SCHEMA = {
     "type": "object",
@@ -69,7 +68,9 @@ def check_pack(path_or_pack) -> list[Problem]:
     pack = build_pack(files)
     problems += _unique_ids(pack)
     problems += _references(pack)
-    problems += _forms(pack)
+    form_problems = _forms(pack)
+    problems += form_problems
+    broken_forms = {p.file for p in problems if p.file.startswith(tuple(_form_prefixes(pack)))}
     logic = engine.logic()
     if logic is None:
         problems.append(Problem("", "", "engine-unavailable",
@@ -78,7 +79,7 @@ def check_pack(path_or_pack) -> list[Problem]:
         return problems
     rule_problems, rules_compile = _rules(pack, logic)
     problems += rule_problems
-    problems += _test_inputs(pack)
+    problems += _test_inputs(pack, broken_forms)
     if rules_compile:
         problems += _tests(pack)
     else:
@@ -88,15 +89,17 @@ def check_pack(path_or_pack) -> list[Problem]:
 
 
 def _dup(entries, file_of, what_zh, what_en) -> list[Problem]:
-    counts = Counter(e.id for e in entries)
-    seen: set = set()
+    # Every occurrence is reported: the admin decides which one to rename.
+    places: dict[str, list[str]] = {}
+    for e in entries:
+        places.setdefault(e.id, []).append(f"{file_of(e)}#{e.pointer}/id")
     problems = []
     for e in entries:
-        if counts[e.id] > 1 and e.id:
-            if e.id in seen:
-                problems.append(Problem(file_of(e), e.pointer + "/id", "id-duplicate",
-                                        f"{what_zh}编号重复:{e.id}", f"duplicate {what_en} id: {e.id}"))
-            seen.add(e.id)
+        if e.id and len(places[e.id]) > 1:
+            others = ", ".join(p for p in places[e.id] if p != f"{file_of(e)}#{e.pointer}/id")
+            problems.append(Problem(file_of(e), e.pointer + "/id", "id-duplicate",
+                                    f"{what_zh}编号重复:{e.id}(另见 {others})",
+                                    f"duplicate {what_en} id: {e.id} (also at {others})"))
     return problems
 
 
@@ -241,9 +244,14 @@ def _conditional_rules(schema: Any, pointer: str = ""):
             yield from _conditional_rules(value, pointer_join(pointer, index))
 
 
-def _test_inputs(pack: Pack) -> list[Problem]:
+def _form_prefixes(pack: Pack) -> list[str]:
+    return sorted({form.file.rsplit("/", 1)[0] + "/" for form in pack.forms.values()}) or ["forms/"]
+
+
+def _test_inputs(pack: Pack, broken_forms: set[str]) -> list[Problem]:
     """Units in tests must match the profile schema and records their forms,
-    so tests cannot pass on data the app would never produce."""
+    so tests cannot pass on data the app would never produce. Records of a
+    form that is itself broken are not validated (its problems are reported)."""
     problems = []
     profile_validator = None
     if pack.profile_schema:
@@ -265,13 +273,18 @@ def _test_inputs(pack: Pack) -> list[Problem]:
                     problems.append(Problem(case.file, pointer_join(case.pointer, "records", form_id),
                                             "ref-unknown-form", f"没有表单 {form_id}", f"unknown form {form_id}"))
                     continue
-                try:
-                    validator = jsonschema.Draft202012Validator(
-                        form.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-                except Exception:
+                if form.file in broken_forms:
                     continue
+                validator = record_validator(form.schema)
                 for index, record in enumerate(records):
-                    for error in validator.iter_errors(record):
+                    try:
+                        errors = list(validator.iter_errors(record))
+                    except Exception as exc:  # e.g. an unresolvable $ref the checks above missed
+                        problems.append(Problem(case.file, pointer_join(case.pointer, "records", form_id, index),
+                                                "test-record-unchecked", f"无法按表单 {form_id} 校验测试记录:{exc}",
+                                                f"cannot validate the test record against form {form_id}: {exc}"))
+                        continue
+                    for error in errors:
                         problems.append(Problem(
                             case.file, pointer_join(case.pointer, "records", form_id, index, *error.absolute_path),
                             "test-record-invalid", f"测试记录不符合表单 {form_id}:{error.message}",
