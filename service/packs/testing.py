@@ -39,6 +39,10 @@ def run_pack_tests(pack: Pack, cache: RuleCache | None = None) -> list[TestResul
 
     Needs service.logic; raises evaluate.EngineMissing without it.
     """
+
+    __test__ = False  # not a pytest test class
+
+    __test__ = False  # not a pytest test class
     cache = cache or RuleCache()
     results = []
     for test in pack.tests:
