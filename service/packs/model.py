@@ -167,6 +167,8 @@ class ScoringRules:
 class TestCase:
     """One case of a pack test: a unit, a period, records and expectations."""
 
+    __test__ = False  # a pack test, not a pytest class
+
     name: str
     unit: dict | None = None
     period: str = ""
@@ -184,6 +186,8 @@ class TestCase:
 @dataclass
 class PackTest:
     """One file of rules/tests/."""
+
+    __test__ = False  # a pack test, not a pytest class
 
     file: str
     cases: list[TestCase]
@@ -239,10 +243,6 @@ def canonical_json(value: Any) -> str:
 
 def content_hash(files: dict[str, Any]) -> str:
     """sha256 over sorted (path, canonical JSON) pairs."""
-
-    __test__ = False  # not a pytest test class
-
-    __test__ = False  # not a pytest test class
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode("utf-8") + b"\0")

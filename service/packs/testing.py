@@ -13,6 +13,8 @@ from .problems import pointer_join
 class TestFailure:
     """One unmet expectation of a test case; pointer is inside the test file."""
 
+    __test__ = False  # a pack test, not a pytest class
+
     pointer: str
     message_zh: str
     message_en: str
@@ -21,6 +23,8 @@ class TestFailure:
 @dataclass
 class TestResult:
     """Outcome of one test case."""
+
+    __test__ = False  # a pack test, not a pytest class
 
     file: str
     pointer: str
@@ -39,10 +43,6 @@ def run_pack_tests(pack: Pack, cache: RuleCache | None = None) -> list[TestResul
 
     Needs service.logic; raises evaluate.EngineMissing without it.
     """
-
-    __test__ = False  # not a pytest test class
-
-    __test__ = False  # not a pytest test class
     cache = cache or RuleCache()
     results = []
     for test in pack.tests:
