@@ -224,20 +224,38 @@ def _rules(pack: Pack, logic) -> tuple[list[Problem], bool]:
             problems += found
             all_ok &= ok
     for form in pack.forms.values():
-        for pointer, rule in _conditional_rules(form.schema):
-            found, ok = _rule_problems(logic, rule, None, form.file, pointer)
+        for pointer, rule, scope in _conditional_rules(form.schema):
+            found, ok = _rule_problems(logic, rule, _data_schema(scope), form.file, pointer)
             problems += found
             all_ok &= ok
     return problems, all_ok
 
 
+def _data_schema(schema: Any) -> dict | None:
+    """A form (sub)schema as the data schema of a rule: without its root keywords."""
+    if not isinstance(schema, dict):
+        return None
+    return {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+
+
+_NOT_SCHEMAS = ("enum", "const", "default", "examples", "x-i18n", "x-enum-labels", "x-order",
+                "x-visible-if", "x-required-if")
+
+
 def _conditional_rules(schema: Any, pointer: str = ""):
-    """(pointer, rule) of every x-visible-if / x-required-if in a form."""
+    """(pointer, rule, object schema) of every x-visible-if / x-required-if in a
+    form. The renderer evaluates them over the data of the object that holds
+    the field, so that object's schema is what the rule is checked against."""
     if isinstance(schema, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            for name, sub in props.items():
+                if isinstance(sub, dict):
+                    for key in ("x-visible-if", "x-required-if"):
+                        if key in sub:
+                            yield pointer_join(pointer, "properties", name, key), sub[key], schema
         for key, value in schema.items():
-            if key in ("x-visible-if", "x-required-if"):
-                yield pointer_join(pointer, key), value
-            elif key not in ("enum", "const", "default", "examples", "x-i18n", "x-enum-labels"):
+            if key not in _NOT_SCHEMAS:
                 yield from _conditional_rules(value, pointer_join(pointer, key))
     elif isinstance(schema, list):
         for index, value in enumerate(schema):

@@ -41,10 +41,31 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
+MAX_DEPTH = 64
+
+
+def _too_deep(value: Any) -> bool:
+    # Iterative, so a hostile file cannot exhaust the stack here or later in validation.
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return False
+
+
 def parse_json(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse JSON text strictly; return (value, problems)."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant), []
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        if _too_deep(value):
+            return None, [Problem(file, "", "json-too-deep", f"JSON 嵌套超过 {MAX_DEPTH} 层",
+                                  f"JSON nested deeper than {MAX_DEPTH} levels")]
+        return value, []
     except json.JSONDecodeError as exc:
         return None, [Problem(
             file, "", "json-invalid",
@@ -62,7 +83,8 @@ def parse_json(text: str, file: str) -> tuple[Any, list[Problem]]:
 def forms_dir_name(manifest: Any) -> str:
     """The forms directory (relative to the pack root) named by the manifest."""
     value = manifest.get("forms_dir", DEFAULT_FORMS_DIR) if isinstance(manifest, dict) else DEFAULT_FORMS_DIR
-    if not isinstance(value, str) or not value.startswith("../") or "/" in value[3:] or value[3:] in ("", ".", ".."):
+    if not isinstance(value, str) or not value.startswith("../") or "/" in value[3:] \
+            or value[3:] in ("", ".", "..", "rules"):
         value = DEFAULT_FORMS_DIR
     return value[3:] + "/"
 

@@ -253,3 +253,38 @@ def test_backtracking_pattern_in_a_form_does_not_hang_the_check(tmp_path):
     problems = check_pack(pack)
     assert ("rules/tests/periods.json", "/cases/0/records/inspection/0/target_unit", "test-record-invalid") in {
         (p.file, p.pointer, p.code) for p in problems}
+
+
+def test_form_condition_reading_an_unknown_field(tmp_path):
+    pack = copy_pack(tmp_path)
+    form = read(pack, "forms/decision.json")
+    form["properties"]["party_pre_study"]["x-visible-if"] = {"===": [{"var": "deciding_body"}, "董事会"]}
+    write(pack, "forms/decision.json", form)
+    problems = check_pack(pack)
+    assert any(p.file == "forms/decision.json" and p.pointer.startswith("/properties/party_pre_study/x-visible-if")
+               and p.code.startswith("rule-") for p in problems)
+
+
+def test_form_condition_with_unknown_operator(tmp_path):
+    pack = copy_pack(tmp_path)
+    form = read(pack, "forms/talk.json")
+    form["properties"]["filed_with_commission"]["x-visible-if"] = {"one_of": [{"var": "talk_type"}, ["提醒"]]}
+    write(pack, "forms/talk.json", form)
+    assert "rule-compile" in codes_at(check_pack(pack), "forms/talk.json", "/properties/filed_with_commission")
+
+
+def test_deeply_nested_json_is_refused_without_crashing(tmp_path):
+    pack = copy_pack(tmp_path)
+    (pack / "rules/tests/deep.json").write_text('{"cases": ' + "[" * 500 + "]" * 500 + "}", encoding="utf-8")
+    problems = check_pack(pack)
+    assert ("rules/tests/deep.json", "json-too-deep") in {(p.file, p.code) for p in problems}
+
+
+def test_forms_dir_cannot_point_back_into_rules(tmp_path):
+    pack = copy_pack(tmp_path)
+    manifest = read(pack, "rules/pack.json")
+    manifest["forms_dir"] = "../rules"
+    write(pack, "rules/pack.json", manifest)
+    problems = check_pack(pack)
+    assert "schema-invalid" in codes_at(problems, "rules/pack.json", "/forms_dir")
+    assert not any(p.code == "ref-unknown-form" for p in problems)  # forms still read from forms/
