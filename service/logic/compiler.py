@@ -1,8 +1,8 @@
 """Compile a JsonLogic rule once into a tree of Python closures.
 
-Each node becomes ``fn(data, env)``. ``env`` (one per evaluation) carries the
-caller's context, the step budget and, only when a rule uses ``val`` scope
-levels, the stack of enclosing iteration scopes. Work is charged in bulk where
+Each node becomes ``fn(data, env)``. ``env`` (one per evaluation, see env.py)
+carries the caller's context, the step budget and, only when a rule uses
+``val`` scope levels, the stack of enclosing iteration scopes. Work is charged in bulk where
 it can grow: an iteration charges ``len(array) * body size`` before it starts,
 and operators that build strings or arrays charge for what they produce, so a
 rule cannot do more than ``max_steps`` units of work.
@@ -12,51 +12,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections import OrderedDict
 
+from .env import new_env
 from .errors import RuleCompileError, RuleError, RuleEvalError, limit
 from .limits import DEFAULT_LIMITS, Limits
 from .values import short
-
-
-class Env:
-    """Per-evaluation state: context, step budget, deadline, scope stack, tracer."""
-
-    __slots__ = ("context", "limits", "steps", "next_check", "deadline", "stack", "tracer")
-
-    def __init__(self, data, context, limits: Limits, tracer=None):
-        self.context = context if context is not None else {}
-        self.limits = limits
-        self.steps = 0
-        self.next_check = min(limits.clock_every, limits.max_steps + 1)
-        self.deadline = time.perf_counter() + limits.wall_clock
-        self.stack = [data]
-        self.tracer = tracer
-
-    def charge(self, units: int) -> None:
-        """Spend ``units`` of the step budget; check the clock every few thousand units."""
-        self.steps += units
-        if self.steps >= self.next_check:
-            self._check()
-
-    def _check(self) -> None:
-        lim = self.limits
-        if self.steps > lim.max_steps:
-            raise limit(f"step budget of {lim.max_steps} exceeded")
-        if time.perf_counter() > self.deadline:
-            raise limit(f"wall-clock limit of {lim.wall_clock}s exceeded")
-        self.next_check = min(self.steps + lim.clock_every, lim.max_steps + 1)
-
-    def check_array(self, n: int) -> None:
-        """Refuse to build an array longer than the limit."""
-        if n > self.limits.max_array:
-            raise limit(f"array of {n} items exceeds the limit of {self.limits.max_array}")
-
-    def check_string(self, n: int) -> None:
-        """Refuse to build a string longer than the limit."""
-        if n > self.limits.max_string:
-            raise limit(f"string of {n} characters exceeds the limit of {self.limits.max_string}")
 
 
 def escape_pointer(token) -> str:
@@ -217,9 +178,8 @@ class CompiledRule:
 
     def __call__(self, data=None, context=None):
         """Evaluate the rule; raises only ``RuleError``."""
-        env = Env(data, context, self.limits)
         try:
-            return self._fn(data, env)
+            return self._fn(data, new_env(data, context, self.limits))
         except RuleError:
             raise
         except RecursionError:

@@ -6,6 +6,7 @@ Python attributes, so ``{"var": "__class__"}`` is just a missing key.
 
 from __future__ import annotations
 
+from ..env import charge, scope_stack
 from ..errors import RuleCompileError
 from ..values import number_to_str
 
@@ -117,7 +118,7 @@ def _val_split(parts):
 def _val_lookup(data, env, parts):
     level, keys = _val_split(parts)
     if level is not None:
-        stack = env.stack
+        stack = scope_stack(env)
         data = stack[max(len(stack) - 1 - level, 0)]
     value = walk(data, keys)
     return None if value is MISSING else value
@@ -189,7 +190,7 @@ def build_missing(c, args, ptr):
         keys = collect(data, env)
         if keys and type(keys[0]) is list:
             keys = keys[0]
-        env.charge(len(keys))
+        charge(env, len(keys))
         return [k for k in keys if _is_missing(data, k)]
 
     return missing
@@ -204,7 +205,7 @@ def build_missing_some(c, args, ptr):
         need, keys = need_fn(data, env), keys_fn(data, env)
         if type(keys) is not list:
             keys = [keys]
-        env.charge(len(keys))
+        charge(env, len(keys))
         absent = [k for k in keys if _is_missing(data, k)]
         present = len(keys) - len(absent)
         return [] if type(need) in (int, float) and present >= need else absent

@@ -12,7 +12,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Mapping
 
+from ..env import CONTEXT
 from ..errors import invalid
 from ..values import short, to_number
 
@@ -90,7 +92,8 @@ def _arg(values, i, op):
 
 
 def _today(values, env):
-    today = env.context.get("today") if isinstance(env.context, dict) else None
+    context = env[CONTEXT]
+    today = context.get("today") if isinstance(context, Mapping) else None
     if today is None:
         raise invalid("today needs context['today'] (the engine never reads the clock)")
     return parse_date(today, "context today").isoformat()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..env import scope_stack
 from ..errors import RuleEvalError, RuleLimitError
 from ..values import truthy
 
@@ -146,7 +147,7 @@ def build_try(c, args, ptr):
                 payload = error.payload
                 if not scoped:
                     return f(payload, env)
-                stack = env.stack
+                stack = scope_stack(env)
                 depth = len(stack)
                 stack.append({})
                 stack.append(payload)
