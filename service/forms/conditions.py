@@ -201,10 +201,19 @@ def object_layout(fs: FormSchema, node: Any, value: Any, *, prefix: str = "",
     props: dict[str, dict] = dict((base.get("properties") or {}))
     required: set[str] = set(base.get("required") or [])
     picked: list[Choice] = []
+    banned: set[str] = {n for n, s in props.items() if s is False}
+    for name in banned:
+        del props[name]
 
     def apply(sub: Any, depth: int) -> None:
         sub = fs.resolve(sub)
         for name, s in (sub.get("properties") or {}).items():
+            if s is False:              # "this property must not exist" in this branch
+                props.pop(name, None)
+                banned.add(name)
+                continue
+            if name in banned:
+                continue
             if name in props:
                 a, b = props[name], s
                 props[name] = fs.derived(("merge", id(a), id(b)),
@@ -253,14 +262,22 @@ def object_layout(fs: FormSchema, node: Any, value: Any, *, prefix: str = "",
 
 
 def _rule_true(fs: FormSchema, rule: Any, value: dict, default: bool) -> bool:
+    """Evaluate a JsonLogic hint on the enclosing object's answers. A rule that
+    fails (e.g. comparing a still-missing answer) counts as false: the field
+    stays hidden / optional until the answers it depends on are given."""
     try:
         fn = fs.rule(rule)
     except ImportError:       # rule engine not installed: show the field, don't require it
-        return default
+        return rule_missing_default(default)
     try:
         return bool(fn(value))
-    except Exception:         # a rule that fails on partial answers keeps the safe default
-        return default
+    except Exception:
+        return False
+
+
+def rule_missing_default(default: bool) -> bool:
+    """Without service.logic: x-visible-if shows the field, x-required-if does not require."""
+    return default
 
 
 def value_choice(fs: FormSchema, node: dict, value: Any, selected: int | None,
@@ -311,3 +328,15 @@ def schema_at(fs: FormSchema, data: Any, pointer: str) -> Any:
             return None
         prefix = f"{prefix}{token}/"
     return node
+
+
+def discriminator_node(fs: FormSchema, choice: Choice, pschema: Any, locale: str) -> dict:
+    """The discriminator property shown as a select of the alternatives (memoised)."""
+    def make() -> dict:
+        node = {**fs.resolve(pschema), "enum": choice.values, "x-enum-labels": choice.labels}
+        node.pop("const", None)
+        if isinstance(node.get("x-i18n"), dict):
+            node["x-i18n"] = {k: {kk: vv for kk, vv in v.items() if kk != "enumNames"}
+                              for k, v in node["x-i18n"].items() if isinstance(v, dict)}
+        return node
+    return fs.derived(("disc", id(pschema), locale, tuple(choice.labels)), make)

@@ -23,7 +23,7 @@ import json
 from typing import Any, Iterable
 
 from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
-from .conditions import alt_node, object_layout, schema_at, value_choice, _static
+from .conditions import alt_node, discriminator_node, object_layout, schema_at, value_choice, _static
 from .model import FormSchema, compile_form, schema_types
 from .names import child_name, unesc
 from .schema_loader import SchemaError, SubmissionError
@@ -177,7 +177,10 @@ class _Parser:
                 break
             signature = sig
             value = {}
+            discs = {c.discriminator: c for c in layout.choices if c.discriminator}
             for pname, pschema in layout.props:
+                if pname in discs:
+                    pschema = discriminator_node(self.fs, discs[pname], pschema, "zh-CN")
                 present, v = self.value(pschema, child_name(name, pname), pname in layout.required)
                 if present:
                     value[pname] = v

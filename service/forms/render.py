@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from .codec import number_text, option_value, picker_value, valid_date
-from .conditions import Choice, alt_node, object_layout, value_choice
+from .conditions import Choice, alt_node, discriminator_node, object_layout, value_choice
 from .messages import human_size, msg, norm_locale
 from .model import FormSchema, compile_form, deepcopy_json, schema_types
 from .names import child_name, field_id, name_to_pointer, pointer_to_name
@@ -26,10 +27,28 @@ __all__ = ["render_form", "render_field", "FieldView"]
 env = Environment(loader=PackageLoader("service.forms", "templates"),
                   autoescape=select_autoescape(default=True, default_for_string=True),
                   auto_reload=False, trim_blocks=True, lstrip_blocks=True, cache_size=-1)
-_TEMPLATES = ["forms/form.html", "forms/field.html"] + [
-    f"forms/widgets/{w.template}.html" for w in {registry.widget(k, {"x-widget": key})
-                                                 for k, key in registry.names()}]
-for _name in _TEMPLATES:      # compile once at import
+_MACROS: dict = {}
+
+
+def _field(view: "FieldView"):
+    """Draw one field with its widget's ``render`` macro (templates/forms/widgets/<t>.html)."""
+    macro = _MACROS.get(view.template)
+    if macro is None:
+        macro = _MACROS[view.template] = env.get_template(f"forms/widgets/{view.template}.html").module.render
+    return macro(view)
+
+
+def _attrs(attrs: dict) -> Markup:
+    """Attribute string; keys are ours, values are escaped (schema text is untrusted)."""
+    return Markup("".join(f' {k}="{escape(v)}"' for k, v in attrs.items() if v is not None))
+
+
+env.globals["field"] = _field
+env.filters["attrs"] = _attrs
+for _widget in {registry.widget(k, {"x-widget": key}) for k, key in registry.names()}:
+    _field.__globals__["_MACROS"][_widget.template] = env.get_template(
+        f"forms/widgets/{_widget.template}.html").module.render      # compile once at import
+for _name in ("forms/form.html", "forms/field.html"):
     env.get_template(_name)
 
 
@@ -277,6 +296,7 @@ def _multi(ctx, node, raw, kind, name, value, present, required, label, trigger,
                         option_value(v, False), "label": value_text(v),
                         "id": f"{view.id}-{len(out)}", "selected": True})
             view.flagged = True
+    view.options = out
     if present and not isinstance(value, list):
         view.flagged = True
     if view.flagged:
@@ -310,8 +330,7 @@ def _object(ctx, node, raw, kind, name, value, present, required, label, trigger
     for pname, pschema in layout.props:
         cname = child_name(name, pname)
         if pname in discriminators:
-            pschema = ctx.fs.derived(("disc", id(pschema), ctx.locale),
-                                     lambda c=discriminators[pname], p=pschema: _disc_node(ctx, c, p))
+            pschema = discriminator_node(ctx.fs, discriminators[pname], pschema, ctx.locale)
         view.children.append(build(ctx, pschema, cname, obj.get(pname), pname in obj,
                                    pname in layout.required, pname,
                                    trigger=pname in layout.triggers or pname in discriminators))
@@ -322,15 +341,6 @@ def _object(ctx, node, raw, kind, name, value, present, required, label, trigger
                 view.children.append(_fallback(ctx, {}, {}, "fallback", child_name(name, key),
                                                obj[key], True, False, key, False, False))
     return view
-
-
-def _disc_node(ctx, choice: Choice, pschema: Any) -> dict:
-    node = {**ctx.fs.resolve(pschema), "enum": choice.values, "x-enum-labels": choice.labels}
-    node.pop("const", None)
-    if "x-i18n" in node:
-        node["x-i18n"] = {k: {kk: vv for kk, vv in v.items() if kk != "enumNames"}
-                          for k, v in node["x-i18n"].items() if isinstance(v, dict)}
-    return node
 
 
 def fs_allows_extra(fs: FormSchema, raw: Any) -> bool:
@@ -415,6 +425,7 @@ def _file(ctx, node, raw, kind, name, value, present, required, label, trigger, 
         view.hidden.append((name + "/__len", str(len(view.files))))
     view.attrs = _control_attrs(ctx, view, node, False)
     view.attrs["type"] = "file"
+    view.input_type = ctx.m("ui.files_stored")
     from .files import accept_list, max_bytes
     accept = accept_list(node)
     if accept:
