@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import model
+from . import periods
 from .model import (
     CATEGORIES_FILE, ITEMS_DIR, LISTS_FILE, MANIFEST_FILE, PROFILE_FILE,
     SCORING_FILE, TESTS_DIR, Category, DutyList, Form, Item, Manifest, Pack,
@@ -225,7 +225,7 @@ def build_pack(files: dict[str, Any]) -> Pack:
 
 
 def _frequency(value) -> str:
-    return value if value in model.periods.FREQUENCY_KIND else "yearly"
+    return value if value in periods.FREQUENCY_KIND else "yearly"
 
 
 def _number(value, default):
