@@ -58,7 +58,9 @@ def check_data_schema(form_schema: dict, profile_schema: dict) -> dict:
 def check_pack(path_or_pack) -> list[Problem]:
     """Every problem in the pack (a directory path or a loaded `Pack`).
 
-    An empty list means the pack is clean and may be installed.
+    For a `Pack`, its files (`pack.files`) are checked, so a pack rebuilt
+    from storage with `Pack.from_files` can be re-checked. An empty list
+    means the pack is clean and may be installed.
     """
     if isinstance(path_or_pack, Pack):
         files, problems = path_or_pack.to_files(), []
@@ -68,8 +70,7 @@ def check_pack(path_or_pack) -> list[Problem]:
     pack = build_pack(files)
     problems += _unique_ids(pack)
     problems += _references(pack)
-    form_problems = _forms(pack)
-    problems += form_problems
+    problems += _forms(pack)
     broken_forms = {p.file for p in problems if p.file.startswith(tuple(_form_prefixes(pack)))}
     logic = engine.logic()
     if logic is None:
