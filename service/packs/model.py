@@ -216,6 +216,14 @@ class Pack:
         """The items of one list, in file order."""
         return [i for i in self.items if i.list == list_id]
 
+    def categories_of(self, list_id: str) -> list[Category]:
+        """The categories of one list, by their `order`."""
+        return sorted((c for c in self.categories if c.list == list_id), key=lambda c: c.order)
+
+    def category(self, category_id: str) -> Category | None:
+        """The category with this id, or None."""
+        return next((c for c in self.categories if c.id == category_id), None)
+
     def to_files(self) -> dict[str, Any]:
         """Relative path → parsed JSON of every file, for storing the pack."""
         return copy.deepcopy(self.files)
