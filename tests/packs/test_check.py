@@ -9,6 +9,14 @@ from service.packs import check_pack, load_pack
 from .helpers import ROOT, copy_pack, edit_item, item_location, read, write
 
 
+def resolve(doc, pointer):
+    """Follow a JSON pointer (RFC 6901) into a parsed document."""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        doc = doc[int(token)] if isinstance(doc, list) else doc[token]
+    return doc
+
+
 def codes_at(problems, file, pointer_prefix=""):
     return {p.code for p in problems if p.file == file and p.pointer.startswith(pointer_prefix)}
 
@@ -46,6 +54,7 @@ def test_schema_violation_points_at_the_field(tmp_path):
     pointer = edit_item(pack, "fr-study-pfl", frequency="weekly")
     problems = check_pack(pack)
     assert "schema-invalid" in codes_at(problems, "rules/items/first-responsible.json", pointer + "/frequency")
+    assert resolve(read(pack, "rules/items/first-responsible.json"), pointer + "/frequency") == "weekly"
 
 
 def test_manifest_version_must_be_semver(tmp_path):
@@ -125,6 +134,9 @@ def test_rule_reading_a_field_the_form_lacks(tmp_path):
               and p.pointer.startswith(pointer + "/check")]
     assert static and all(p.code.startswith("rule-") for p in static)
     assert any("target_role" in p.message for p in static)
+    # the pointer leads an editor to the misspelt var inside the rule
+    doc = read(pack, "rules/items/first-responsible.json")
+    assert resolve(doc, static[0].pointer) in ({"var": "target_role"}, "target_role")
 
 
 def test_applicability_rule_reading_an_unknown_profile_field(tmp_path):
