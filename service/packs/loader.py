@@ -225,22 +225,30 @@ def build_pack(files: dict[str, Any]) -> Pack:
 
 
 def _frequency(value) -> str:
-    return value if value in periods.FREQUENCY_KIND else "yearly"
+    return value if isinstance(value, str) and value in periods.FREQUENCY_KIND else "yearly"
 
 
 def _number(value, default):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else default
 
 
+def _strings(value) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def _test_case(d: dict, rel: str, index: int) -> TestCase:
+    # Keep only well-formed parts; the file schema reports the rest.
     exactly = d.get("applicable_exactly")
+    records = {form: recs for form, recs in _get(d, "records", {}, dict).items() if isinstance(recs, list)}
+    expect = {k: v for k, v in _get(d, "expect", {}, dict).items() if isinstance(v, bool)}
     return TestCase(
         name=_get(d, "name", f"case {index}", str), unit=_get(d, "unit", None, dict),
         period=_get(d, "period", "", str), today=_get(d, "today", "", str),
-        records=_get(d, "records", {}, dict), expect=_get(d, "expect", {}, dict),
-        applicable=_get(d, "applicable", [], list), not_applicable=_get(d, "not_applicable", [], list),
-        applicable_exactly=exactly if isinstance(exactly, list) else None,
-        scores=_get(d, "scores", [], list), file=rel, pointer=pointer_join("cases", index))
+        records=records, expect=expect,
+        applicable=_strings(d.get("applicable")), not_applicable=_strings(d.get("not_applicable")),
+        applicable_exactly=_strings(exactly) if isinstance(exactly, list) else None,
+        scores=[s for s in _get(d, "scores", [], list) if isinstance(s, dict)],
+        file=rel, pointer=pointer_join("cases", index))
 
 
 def _scoring(value) -> ScoringRules | None:

@@ -87,6 +87,7 @@ def validate_files(files: dict[str, Any]) -> list[Problem]:
             continue
         if kind == "profile":
             problems += schema_problems(_META, value, rel, kind, "schema-invalid")
+            problems += schema_problems(_validator("profile"), value, rel, kind, "schema-invalid")
             continue
         if kind == "form":
             meta = schema_problems(_META, value, rel, kind, "form-metaschema")
