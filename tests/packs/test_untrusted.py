@@ -58,6 +58,31 @@ def test_any_json_in_place_of_an_item_field(index, key, value):
     _check_without_crash(changed)
 
 
+SPOTS = [  # (file, path to an object inside it, keys to replace)
+    ("rules/tests/periods.json", ["cases", 0], ["unit", "period", "today", "records", "expect", "applicable",
+                                                "not_applicable", "applicable_exactly", "scores"]),
+    ("rules/tests/scoring.json", ["cases", 1, "scores", 0], ["rule", "data", "expect"]),
+    ("rules/scoring.json", ["rules", 0], ["id", "rule", "data_schema"]),
+    ("rules/scoring.json", [], ["grade_scales", "evaluator_weights", "default_scale", "evaluation_form"]),
+    ("forms/decision.json", ["properties", "party_pre_study"], ["type", "x-visible-if", "enum", "$ref"]),
+    ("forms/decision.json", [], ["required", "x-order", "properties", "$id", "x-record"]),
+    ("rules/categories.json", [0], ["id", "list", "order"]),
+    ("rules/pack.json", [], ["forms_dir", "format_version", "version"]),
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(spot=st.sampled_from(SPOTS), data=st.data())
+def test_any_json_in_place_of_a_field_elsewhere(spot, data):
+    file, path, keys = spot
+    changed = json.loads(json.dumps(default_files()))
+    target = changed[file]
+    for step in path:
+        target = target[step]
+    target[data.draw(st.sampled_from(keys))] = data.draw(json_values)
+    _check_without_crash(changed)
+
+
 @pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(index=st.integers(0, 7), key=st.sampled_from(ITEM_KEYS), value=json_values)
