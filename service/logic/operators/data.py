@@ -94,7 +94,7 @@ def build_var(c, args, ptr):
             key = parts[0]
 
             def var_key(data, env):
-                if type(data) is dict:
+                if type(data) is dict and type(key) is str:
                     value = data.get(key, MISSING)
                 else:
                     value = step(data, key) if data is not None else MISSING
@@ -195,7 +195,7 @@ def _is_missing(data, path) -> bool:
 def build_missing(c, args, ptr):
     """``{"missing": ["a", "b.c"]}``: the keys whose value is absent, null or ""."""
     fns, collect = c.collector(args, ptr)
-    if fns and all(c.is_const(f) for f in fns) and type(c.const_value(fns[0])) is not list:
+    if fns and all(c.is_const(f) and type(c.const_value(f)) in (str, int, float) for f in fns):
         keys = [(k, var_parts(k)) for k in (c.const_value(f) for f in fns)]
 
         def missing_literal(data, env):
