@@ -14,7 +14,7 @@ import json
 import threading
 from collections import OrderedDict
 
-from .env import new_env
+from .env import NO_CONTEXT
 from .errors import RuleCompileError, RuleError, RuleEvalError, limit
 from .limits import DEFAULT_LIMITS, Limits
 from .values import short
@@ -167,19 +167,22 @@ class Compiler:
 class CompiledRule:
     """A rule compiled once; call it with data (and context) to evaluate."""
 
-    __slots__ = ("rule", "limits", "_fn", "_traced", "_lock")
+    __slots__ = ("rule", "limits", "_fn", "_traced", "_lock", "_first_check")
 
     def __init__(self, rule, limits: Limits, fn):
         self.rule = rule
         self.limits = limits
         self._fn = fn
+        self._first_check = min(limits.clock_every, limits.max_steps + 1)
         self._traced = None
         self._lock = threading.Lock()
 
     def __call__(self, data=None, context=None):
         """Evaluate the rule; raises only ``RuleError``."""
         try:
-            return self._fn(data, new_env(data, context, self.limits))
+            # new_env() inlined: building the state is on the path of every call.
+            return self._fn(data, [NO_CONTEXT if context is None else context, self.limits, 0,
+                                   self._first_check, None, None, data, None])
         except RuleError:
             raise
         except RecursionError:
@@ -208,16 +211,31 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 1024
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def canonical_text(rule) -> str:
+    """The cache key text of a rule: JSON with sorted keys and no spaces."""
+    try:
+        return _ENCODER.encode(rule)
+    except RecursionError:
+        raise RuleCompileError("Limit", "rule is nested too deeply") from None
+    except (TypeError, ValueError) as exc:
+        if "Circular" in str(exc):
+            raise RuleCompileError("Limit", "rule contains itself (infinitely deep)") from None
+        raise RuleCompileError("Invalid Arguments", f"rule is not JSON: {exc}") from None
+
+
 def compile_rule(rule, *, limits: Limits | None = None) -> CompiledRule:
-    """Validate and compile ``rule`` (JSON value); results are cached by canonical text and limits."""
+    """Validate and compile ``rule`` (a JSON value); cached by canonical text and limits.
+
+    Hold on to the returned ``CompiledRule`` where you can: a cache lookup
+    still serialises the rule to find it.
+    """
     limits = limits or DEFAULT_LIMITS
     if not isinstance(limits, Limits):
         raise TypeError("limits must be a Limits instance")
-    measure(rule, limits)
-    try:
-        key = (json.dumps(rule, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False), limits)
-    except (TypeError, ValueError) as exc:
-        raise RuleCompileError("Invalid Arguments", f"rule is not JSON: {exc}") from None
+    key = (canonical_text(rule), limits)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
@@ -225,6 +243,7 @@ def compile_rule(rule, *, limits: Limits | None = None) -> CompiledRule:
             return hit
     # Compile a private copy so later edits to the caller's dict cannot change a cached rule.
     rule = json.loads(key[0])
+    measure(rule, limits)
     try:
         fn = Compiler(limits).compile(rule)
     except RuleError:

@@ -79,7 +79,7 @@ def build_filter(c, args, ptr):
         items = items_of(array_fn(data, env), "filter", env, cost)
         if scoped:
             return [x for x, r in scoped_eval(body, items, env) if truthy(r)]
-        return [x for x in items if truthy(body(x, env))]
+        return [x for x in items if (r := body(x, env)) is True or (r is not False and truthy(r))]
 
     return filter_
 
@@ -163,6 +163,19 @@ def build_in(c, args, ptr):
     """``{"in": [needle, haystack]}``: substring test for strings, strict membership for arrays."""
     fns = c.fixed_args(args, ptr, "in", 2, 2)
     f, g = fns
+    if c.is_const(f) and type(c.const_value(f)) is str:
+        needle = c.const_value(f)
+
+        def str_in(data, env):
+            hay = g(data, env)
+            t = type(hay)
+            if t is list or t is str:
+                if len(hay) > 1024:
+                    charge(env, len(hay) >> 5)
+                return needle in hay
+            return False
+
+        return str_in
 
     def in_(data, env):
         needle, hay = f(data, env), g(data, env)

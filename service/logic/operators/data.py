@@ -80,11 +80,21 @@ def build_var(c, args, ptr):
         default = c.const_value(default_fn)
         if not parts:
             return lambda data, env: data
+        if len(parts) == 1 and default is None and type(parts[0]) is str:
+            key = parts[0]
+
+            def var_field(data, env):
+                if type(data) is dict:
+                    return data.get(key)
+                value = step(data, key) if data is not None else MISSING
+                return None if value is MISSING else value
+
+            return var_field
         if len(parts) == 1:
             key = parts[0]
 
             def var_key(data, env):
-                if type(data) is dict:
+                if type(data) is dict and type(key) is str:
                     value = data.get(key, MISSING)
                 else:
                     value = step(data, key) if data is not None else MISSING
@@ -184,13 +194,30 @@ def _is_missing(data, path) -> bool:
 
 def build_missing(c, args, ptr):
     """``{"missing": ["a", "b.c"]}``: the keys whose value is absent, null or ""."""
-    _, collect = c.collector(args, ptr)
+    fns, collect = c.collector(args, ptr)
+    if fns and all(c.is_const(f) and type(c.const_value(f)) in (str, int, float) for f in fns):
+        keys = [(k, var_parts(k)) for k in (c.const_value(f) for f in fns)]
+
+        def missing_literal(data, env):
+            out = []
+            is_dict = type(data) is dict
+            for key, parts in keys:
+                if is_dict and len(parts) == 1:
+                    value = data.get(parts[0], MISSING)
+                else:
+                    value = walk(data, parts)
+                if value is MISSING or value is None or value == "":
+                    out.append(key)
+            return out
+
+        return missing_literal
 
     def missing(data, env):
         keys = collect(data, env)
         if keys and type(keys[0]) is list:
             keys = keys[0]
-        charge(env, len(keys))
+        if len(keys) > 64:
+            charge(env, len(keys))
         return [k for k in keys if _is_missing(data, k)]
 
     return missing
@@ -205,7 +232,8 @@ def build_missing_some(c, args, ptr):
         need, keys = need_fn(data, env), keys_fn(data, env)
         if type(keys) is not list:
             keys = [keys]
-        charge(env, len(keys))
+        if len(keys) > 64:
+            charge(env, len(keys))
         absent = [k for k in keys if _is_missing(data, k)]
         present = len(keys) - len(absent)
         return [] if type(need) in (int, float) and present >= need else absent

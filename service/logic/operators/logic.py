@@ -46,9 +46,9 @@ def build_and(c, args, ptr):
 
         def and2(data, env):
             v = f(data, env)
-            if v is False or not truthy(v):
-                return v
-            return g(data, env)
+            if v is True or (v is not False and truthy(v)):
+                return g(data, env)
+            return v
 
         return and2
 
@@ -68,6 +68,17 @@ def build_or(c, args, ptr):
     fns = c.fixed_args(args, ptr, "or")
     if not fns:
         return c.const(False)
+
+    if len(fns) == 2:
+        f, g = fns
+
+        def or2(data, env):
+            v = f(data, env)
+            if v is True or (v is not False and truthy(v)):
+                return v
+            return g(data, env)
+
+        return or2
 
     def or_any(data, env):
         v = False
@@ -89,13 +100,23 @@ def _first(c, args, ptr):
 def build_not(c, args, ptr):
     """``{"!": x}``: negated truthiness."""
     f = _first(c, args, ptr)
-    return lambda data, env: not truthy(f(data, env))
+
+    def not_(data, env):
+        v = f(data, env)
+        return v is False or (v is not True and not truthy(v))
+
+    return not_
 
 
 def build_not_not(c, args, ptr):
     """``{"!!": x}``: truthiness as a boolean."""
     f = _first(c, args, ptr)
-    return lambda data, env: truthy(f(data, env))
+
+    def not_not(data, env):
+        v = f(data, env)
+        return v is True or (v is not False and truthy(v))
+
+    return not_not
 
 
 def build_coalesce(c, args, ptr):
