@@ -10,7 +10,7 @@ from typing import Any
 from .conditions import schema_at as _schema_at
 from .files import check_upload, file_refs
 from .model import compile_form
-from .parse import apply_array_op, parse_choices, parse_submission
+from .parse import FormPost, apply_array_op, parse_choices, parse_submission, read_post
 from .render import render_field, render_form
 from .schema_loader import Limits, SchemaError, SubmissionError, load_schema
 from .validate import FieldError, validate
@@ -18,7 +18,7 @@ from .widgets import registry
 
 __all__ = ["render_form", "render_field", "parse_submission", "parse_choices", "validate",
            "FieldError", "load_schema", "SchemaError", "SubmissionError", "Limits",
-           "apply_array_op", "check_upload", "file_refs", "schema_at", "registry", "compile_form"]
+           "apply_array_op", "read_post", "FormPost", "errors_for", "check_upload", "file_refs", "schema_at", "registry", "compile_form"]
 
 
 def schema_at(schema: Any, data: Any, pointer: str) -> Any:
@@ -27,3 +27,8 @@ def schema_at(schema: Any, data: Any, pointer: str) -> Any:
     fs = compile_form(schema)
     node = _schema_at(fs, data, pointer)
     return None if node is None else fs.resolve(node)
+
+
+def errors_for(errors: list, pointer: str) -> list:
+    """The errors of one field and the fields inside it (for inline validation)."""
+    return [e for e in errors if e.path == pointer or e.path.startswith(pointer + "/")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import FormSchema, merge_schemas, schema_types
+from .model import TRUE_SCHEMA, FormSchema, merge_schemas, schema_types
 from .text import enum_options, text
 
 __all__ = ["ObjectLayout", "Choice", "object_layout", "choose_alternative", "rule_vars"]
@@ -180,9 +180,9 @@ def _static(fs: FormSchema, node: dict) -> tuple[list[str], set[str]]:
     visit(node)
     for name in list(order):
         prop = fs.resolve((fs.resolve(node).get("properties") or {}).get(name))
-        for key in ("x-visible-if", "x-required-if"):
-            if key in prop:
-                triggers |= rule_vars(prop[key])
+        for hint in ("x-visible-if", "x-required-if"):
+            if hint in prop:
+                triggers |= rule_vars(prop[hint])
     ordering = fs.resolve(node).get("x-order")
     names = list(order)
     if isinstance(ordering, list):
@@ -195,6 +195,10 @@ def _static(fs: FormSchema, node: dict) -> tuple[list[str], set[str]]:
 def object_layout(fs: FormSchema, node: Any, value: Any, *, prefix: str = "",
                   choices: dict | None = None, locale: str = "zh-CN") -> ObjectLayout:
     """Active properties of an object schema for the given (possibly partial) value."""
+    static_key = ("layout", id(node))
+    cached = fs.extra.get(static_key)
+    if cached is not None:      # no conditions in this object: the layout never changes
+        return cached
     base = fs.resolve(node)
     value = value if isinstance(value, dict) else {}
     names, triggers = _static(fs, node)
@@ -258,7 +262,18 @@ def object_layout(fs: FormSchema, node: Any, value: Any, *, prefix: str = "",
         if rule is not None and _rule_true(fs, rule, value, default=False):
             required.add(name)
     ordered = [n for n in names if n in props] + [n for n in props if n not in names]
-    return ObjectLayout([(n, props[n]) for n in ordered], required, triggers, hidden, picked)
+    layout = ObjectLayout([(n, props[n]) for n in ordered], required, triggers, hidden, picked)
+    if not _conditional(fs, base, base.get("properties") or {}):
+        fs.extra[static_key] = layout
+    return layout
+
+
+def _conditional(fs: FormSchema, base: dict, props: dict) -> bool:
+    """Whether an object's layout can depend on its answers."""
+    if base.get("__cond") or any(k in base for k in ("if", "dependentRequired", "dependentSchemas",
+                                                      "oneOf", "anyOf")):
+        return True
+    return any("x-visible-if" in fs.resolve(p) or "x-required-if" in fs.resolve(p) for p in props.values())
 
 
 def _rule_true(fs: FormSchema, rule: Any, value: dict, default: bool) -> bool:
@@ -322,7 +337,7 @@ def schema_at(fs: FormSchema, data: Any, pointer: str) -> Any:
             node = props[token]
             value = value.get(token) if isinstance(value, dict) else None
         elif kind in ("array", "file", "multi") and token.isdigit():
-            node = resolved.get("items", {})
+            node = resolved.get("items", TRUE_SCHEMA)
             value = value[int(token)] if isinstance(value, list) and int(token) < len(value) else None
         else:
             return None

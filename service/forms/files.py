@@ -10,7 +10,7 @@ import os
 from typing import Any
 
 from .messages import human_size, msg
-from .model import FormSchema, schema_types
+from .model import TRUE_SCHEMA, FormSchema, schema_types
 from .schema_loader import DEFAULT_LIMITS
 
 __all__ = ["check_upload", "accept_list", "max_bytes", "file_refs"]
@@ -89,7 +89,7 @@ def file_refs(schema: Any, data: Any) -> list[tuple[str, dict]]:
                     walk(sub, value[name], f"{pointer}/{esc(name)}")
         elif kind == "array" and isinstance(value, list):
             for i, v in enumerate(value):
-                walk(node.get("items", {}), v, f"{pointer}/{i}")
+                walk(node.get("items", TRUE_SCHEMA), v, f"{pointer}/{i}")
 
     walk(fs.root, data, "")
     return out

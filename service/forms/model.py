@@ -20,8 +20,9 @@ _lock = threading.Lock()
 
 
 def schema_key(schema: Any) -> str:
-    """Hash of the schema's canonical JSON text (the cache key)."""
-    text = json.dumps(schema, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Hash of the schema's compact JSON text (the cache key). Keys are not
+    sorted: property order is the form's field order, so it must count."""
+    text = json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -45,6 +46,10 @@ def compile_form(schema: Any, limits: Limits = DEFAULT_LIMITS) -> "FormSchema":
     return form
 
 
+# Shared stand-ins for boolean schemas and missing "items": caches key on node
+# ids, so these must be the same objects every time (and are never mutated).
+TRUE_SCHEMA: dict = {}
+FALSE_SCHEMA: dict = {"not": {}}
 CONDITIONAL_KEYS = frozenset(("if", "then", "else", "dependentRequired", "dependentSchemas",
                               "oneOf", "anyOf", "__cond"))
 _SCALARS = ("string", "number", "integer", "boolean", "null", "object", "array")
@@ -68,7 +73,7 @@ class FormSchema:
     def resolve(self, node: Any) -> dict:
         """Return node with $ref followed and allOf merged (memoised by node id)."""
         if not isinstance(node, dict):
-            return {} if node is True or node is None else {"not": {}}
+            return TRUE_SCHEMA if node is True or node is None else FALSE_SCHEMA
         cached = self._resolved.get(id(node))
         if cached is not None:
             return cached

@@ -20,17 +20,18 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
 from .conditions import alt_node, discriminator_node, object_layout, schema_at, value_choice, _static
-from .model import FormSchema, compile_form, schema_types
+from .model import TRUE_SCHEMA, FormSchema, compile_form, schema_types
 from .names import child_name, unesc
 from .schema_loader import SchemaError, SubmissionError
 from .text import enum_options
 from .widgets import boolean_widget, enum_encoding, registry
 
-__all__ = ["parse_submission", "parse_choices", "apply_array_op", "FormFields"]
+__all__ = ["parse_submission", "parse_choices", "apply_array_op", "read_post", "FormPost", "FormFields"]
 
 
 class FormFields:
@@ -107,6 +108,8 @@ class _Parser:
     def value(self, raw: Any, name: str, required: bool, item: bool = False) -> tuple[bool, Any]:
         node = self.fs.resolve(raw)
         kind = registry.kind(self.fs, node)
+        if kind in ("object", "array") and self.form.first(name + "/__json") is not None:
+            kind = "fallback"       # a draft value of the wrong type was shown as raw JSON
         return getattr(self, kind)(node, raw, name, required, item)
 
     def _empty(self, node: dict, required: bool, item: bool) -> tuple[bool, Any]:
@@ -202,7 +205,7 @@ class _Parser:
         count = self._count(name)
         if count is None:
             return False, None
-        items_raw = node.get("items", {})
+        items_raw = node.get("items", TRUE_SCHEMA)
         values = [self.value(items_raw, child_name(name, str(i)), True, item=True)[1] for i in range(count)]
         return (True, values) if values or required or item else (False, None)
 
@@ -224,7 +227,7 @@ class _Parser:
         for text in self.form.getlist(name + "/__file"):
             try:
                 ref = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             if isinstance(ref, dict):
                 refs.append(ref)
@@ -247,7 +250,7 @@ class _Parser:
             return (True, None) if item else (False, None)
         try:
             return True, json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):     # hostile nesting stays plain text
             return True, text
 
 
@@ -298,7 +301,7 @@ def apply_array_op(schema: Any, data: Any, op: str) -> dict:
             return data
         high = min(node.get("maxItems", fs.limits.max_items), fs.limits.max_items)
         if len(arr) < high:
-            arr.append(_new_item(fs, node.get("items", {})))
+            arr.append(_new_item(fs, node.get("items", TRUE_SCHEMA)))
         return data
     if action == "clear":
         parent = _locate(data, tokens[:-1])
@@ -324,3 +327,25 @@ def apply_array_op(schema: Any, data: Any, op: str) -> dict:
         elif action == "down" and i < len(arr) - 1:
             arr[i + 1], arr[i] = arr[i], arr[i + 1]
     return data
+
+
+@dataclass
+class FormPost:
+    """Everything an endpoint needs from one submission of a rendered form."""
+    data: dict                      # the answers, with ``op`` already applied
+    choices: dict[str, int]         # picked alternatives, for render_form(choices=...)
+    op: str | None                  # the array/file button pressed (``__op``), if any
+    field: str | None               # the field an inline-validation request is about (``__field``)
+
+
+def read_post(schema: Any, fields: Any) -> FormPost:
+    """Parse a submission and apply the pressed ``__op`` button in one step —
+    the same call serves the no-JS post, the htmx refresh and inline validation."""
+    fs = compile_form(schema)
+    form = FormFields(fields, fs.limits)
+    choices = parse_choices(form)
+    data = _Parser(fs, form, choices).object(fs.resolve(fs.root), fs.root, "", True)[1]
+    op = form.first("__op")
+    if op:
+        data = apply_array_op(fs, data, op)
+    return FormPost(data, choices, op, form.first("__field"))

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from .codec import number_text, option_value, picker_value, valid_date
 from .conditions import Choice, alt_node, discriminator_node, object_layout, value_choice
 from .messages import human_size, msg, norm_locale
-from .model import FormSchema, compile_form, deepcopy_json, schema_types
+from .model import TRUE_SCHEMA, FormSchema, compile_form, deepcopy_json, schema_types
 from .names import child_name, field_id, name_to_pointer, pointer_to_name
 from .text import enum_options, text, title, value_text
 from .widgets import boolean_widget, enum_encoding, registry
@@ -378,7 +378,7 @@ def _array(ctx, node, raw, kind, name, value, present, required, label, trigger,
         return _fallback(ctx, node, raw, kind, name, value, present, required, label, trigger, item)
     view = _base(ctx, "array", "repeat", node, name, required, label)
     values = value if isinstance(value, list) else []
-    items_raw = node.get("items", {})
+    items_raw = node.get("items", TRUE_SCHEMA)
     items = ctx.fs.resolve(items_raw)
     low = node.get("minItems", 0) if isinstance(node.get("minItems"), int) else 0
     high = min(node["maxItems"] if isinstance(node.get("maxItems"), int) else ctx.fs.limits.max_items,
@@ -458,7 +458,8 @@ def _tree(schema, data, errors, locale, options) -> tuple[_Ctx, FieldView]:
     ctx = _Ctx(fs, locale, errors, options)
     if ctx.fill_defaults is None:
         ctx.fill_defaults = data is None     # defaults prefill new forms only, never stored answers
-    root = build(ctx, fs.root, "", data if data is not None else {}, True, True, "")
+    # answers that are not even an object (a corrupt draft) show an empty form
+    root = build(ctx, fs.root, "", data if isinstance(data, dict) else {}, True, True, "")
     return ctx, root
 
 

@@ -19,7 +19,7 @@ from rfc3986_validator import validate_rfc3986
 
 from .conditions import object_layout, value_choice, alt_node
 from .messages import msg, norm_locale
-from .model import FormSchema, compile_form
+from .model import TRUE_SCHEMA, FormSchema, compile_form
 from .names import child_name, esc, name_to_pointer
 from .text import text, value_text
 from .widgets import registry
@@ -178,6 +178,9 @@ def _message(fs: FormSchema, error: ValidationError, locale: str) -> tuple[str, 
     if code == "additionalProperties":
         extras = getattr(error, "extras", None) or []
         return code, msg(loc, code, extra="、".join(map(str, extras)))
+    if code == "unevaluatedProperties":
+        extras = _stdlib_re.findall(r"'([^']*)'", error.message)
+        return code, msg(loc, "additionalProperties", extra="、".join(extras))
     if code == "enum":
         return code, msg(loc, "enum")
     if code in ("const",):
@@ -252,7 +255,7 @@ def _walk_conditions(fs: FormSchema, raw: Any, value: Any, pointer: str, hidden:
                 continue
             _walk_conditions(fs, sub, value[name], f"{pointer}/{esc(name)}", hidden, extra, locale)
     elif kind == "array" and isinstance(value, list):
-        items = node.get("items", {})
+        items = node.get("items", TRUE_SCHEMA)
         for i, v in enumerate(value):
             _walk_conditions(fs, items, v, f"{pointer}/{i}", hidden, extra, locale)
 
@@ -263,6 +266,10 @@ def validate(schema: Any, data: Any, *, locale: str = "zh-CN") -> list[FieldErro
     locale = norm_locale(locale)
     out: list[FieldError] = []
     _flatten(fs, fs.validator.iter_errors(data), locale, out)
+    if any(e.code == "unevaluatedProperties" for e in out) and \
+            any(e.code != "unevaluatedProperties" for e in out):
+        # a failed oneOf/if leaves its properties "unevaluated": report the cause only
+        out = [e for e in out if e.code != "unevaluatedProperties"]
     hidden: list[str] = []
     extra: list[FieldError] = []
     _walk_conditions(fs, fs.root, data, "", hidden, extra, locale)

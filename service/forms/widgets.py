@@ -45,11 +45,19 @@ class Registry:
         self._widgets[(kind, key)] = widget
 
     def kind(self, fs: FormSchema, node: dict) -> str:
-        """Stage 1: the field kind of a resolved schema node."""
+        """Stage 1: the field kind of a resolved schema node (memoised per form)."""
+        key = ("kind", id(node), id(self))
+        hit = fs.extra.get(key)
+        if hit is not None:
+            return hit
+        found = "fallback"
         for kind, test in self._kinds:
             if test(fs, node):
-                return kind
-        return "fallback"
+                found = kind
+                break
+        fs.extra[key] = found
+        fs._keep.append(node)
+        return found
 
     def widget(self, kind: str, node: dict) -> Widget:
         """Stage 2: the widget for a kind, honouring x-widget and format."""

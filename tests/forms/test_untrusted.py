@@ -1,0 +1,138 @@
+"""Schemas from other districts are untrusted: refs stay inside, patterns run
+in linear time, and every limit gives a clear error instead of a hang."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from service.forms import (Limits, SchemaError, SubmissionError, load_schema, parse_submission,
+                           render_form, validate)
+
+
+def form(props, **extra):
+    return {"type": "object", "properties": props, **extra}
+
+
+@pytest.mark.parametrize("ref", ["https://evil.example/schema.json", "file:///etc/passwd",
+                                 "other.json#/x", "#/$defs/missing"])
+def test_remote_file_and_dangling_refs_are_refused_at_load(ref):
+    with pytest.raises(SchemaError) as exc:
+        load_schema(form({"a": {"$ref": ref}}))
+    assert "引用" in str(exc.value)
+
+
+def test_render_and_validate_refuse_remote_refs_too():
+    schema = form({"a": {"$ref": "https://evil.example/s.json"}})
+    with pytest.raises(SchemaError):
+        render_form(schema)
+    with pytest.raises(SchemaError):
+        validate(schema, {"a": 1})
+
+
+def test_pack_registry_refs_are_bundled_locally():
+    person = {"$defs": {"person": {"type": "object", "properties": {"name": {"type": "string", "minLength": 1}},
+                                   "required": ["name"]}}}
+    schema = load_schema(form({"p": {"$ref": "common/person.json#/$defs/person"}}),
+                         registry={"common/person.json": person})
+    assert json.dumps(schema).count('"$ref": "#/') == 1
+    assert 'name="p/name"' in render_form(schema)
+    assert [(e.path, e.code) for e in validate(schema, {"p": {}})] == [("/p/name", "required")]
+    with pytest.raises(SchemaError):
+        load_schema(form({"p": {"$ref": "common/other.json"}}), registry={"common/person.json": person})
+
+
+def test_recursive_refs_are_refused():
+    schema = {"type": "object", "$defs": {"node": {"type": "object", "properties": {
+        "children": {"type": "array", "items": {"$ref": "#/$defs/node"}}}}},
+        "properties": {"root": {"$ref": "#/$defs/node"}}}
+    with pytest.raises(SchemaError, match="递归"):
+        load_schema(schema)
+
+
+@pytest.mark.parametrize("pattern", [r"(a)\1", r"a(?=b)", r"(?<!x)y"])
+def test_patterns_re2_cannot_run_are_refused(pattern):
+    with pytest.raises(SchemaError, match="正则"):
+        load_schema(form({"a": {"type": "string", "pattern": pattern}}))
+    with pytest.raises(SchemaError):
+        load_schema(form({}, patternProperties={pattern: {"type": "string"}}))
+
+
+def test_redos_pattern_finishes_fast():
+    schema = form({"a": {"type": "string", "pattern": "^(a+)+$"}},
+                  patternProperties={"^(x+)+$": {"type": "integer"}})
+    evil = "a" * 50000 + "!"
+    start = time.perf_counter()
+    errors = validate(schema, {"a": evil, "x" * 50000 + "!": "not checked"})
+    assert time.perf_counter() - start < 1.0
+    assert [(e.path, e.code) for e in errors] == [("/a", "pattern")]
+    assert validate(schema, {"a": "aaaa", "xxx": 3}) == []
+    assert [e.code for e in validate(schema, {"xxx": "s"})] == ["type"]
+
+
+def test_pattern_is_ecma_like_ascii_digits():
+    schema = form({"a": {"type": "string", "pattern": r"^\d+$"}})
+    assert validate(schema, {"a": "123"}) == []
+    assert validate(schema, {"a": "١٢٣"})     # Arabic-Indic digits are not \d
+
+
+def test_deep_nesting_is_refused():
+    node = {"type": "string"}
+    for _ in range(100):
+        node = {"type": "object", "properties": {"x": node}}
+    with pytest.raises(SchemaError, match="嵌套过深"):
+        load_schema(node)
+    text = "[" * 100000 + "]" * 100000
+    with pytest.raises(SchemaError):
+        load_schema(text)
+
+
+def test_size_and_property_count_limits():
+    big = form({f"p{i}": {"type": "string", "description": "x" * 100} for i in range(3000)})
+    with pytest.raises(SchemaError):
+        load_schema(big)
+    with pytest.raises(SchemaError, match="字段数量过多"):
+        load_schema(form({f"p{i}": {} for i in range(30)}), limits=Limits(max_properties=20))
+    with pytest.raises(SchemaError, match="过大"):
+        load_schema(json.dumps(form({"a": {"description": "x" * 1000}})), limits=Limits(max_schema_bytes=500))
+
+
+def test_max_items_cap():
+    with pytest.raises(SchemaError, match="maxItems"):
+        load_schema(form({"a": {"type": "array", "maxItems": 100000}}))
+    schema = form({"a": {"type": "array", "items": {"type": "string"}}})
+    html = render_form(schema, {"a": ["x"] * 500})
+    assert "add:/a" not in html         # the global cap also limits adding
+    with pytest.raises(SubmissionError):
+        parse_submission(schema, [("a/__len", "100000")])
+    with pytest.raises(SubmissionError):
+        parse_submission(schema, [("a/99999", "x")])
+
+
+def test_huge_submissions_are_refused_quickly():
+    schema = form({"a": {"type": "string"}})
+    start = time.perf_counter()
+    with pytest.raises(SubmissionError, match="字段过多"):
+        parse_submission(schema, [("junk", "x")] * 200000)
+    with pytest.raises(SubmissionError, match="过长"):
+        parse_submission(schema, [("a", "x" * 1_000_000)])
+    assert time.perf_counter() - start < 2
+
+
+def test_unknown_fields_in_a_submission_are_ignored():
+    schema = form({"a": {"type": "string"}}, additionalProperties=False)
+    assert parse_submission(schema, [("a", "1"), ("evil", "2"), ("__proto__", "3")]) == {"a": "1"}
+
+
+def test_reserved_property_names_are_refused():
+    with pytest.raises(SchemaError, match="__"):
+        load_schema(form({"__op": {"type": "string"}}))
+
+
+def test_not_json_or_not_an_object():
+    for bad in ("{", "[]", "42", b"\xff"):
+        with pytest.raises(SchemaError):
+            load_schema(bad)
+    with pytest.raises(SchemaError, match="2020-12"):
+        load_schema({"$schema": "http://json-schema.org/draft-04/schema#", "type": "object"})
