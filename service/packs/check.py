@@ -13,6 +13,7 @@ from .loader import build_pack, read_pack_files
 from .model import CATEGORIES_FILE, LISTS_FILE, PROFILE_FILE, SCORING_FILE, Pack
 from .problems import Problem, pointer_join
 from .testing import run_pack_tests
+from .lint import unknown_values
 from .validation import record_validator, validate_files
 
 PERIOD_SCHEMA = {
@@ -191,18 +192,26 @@ def _rule_problems(logic, rule: Any, schema: dict | None, file: str, pointer: st
                         f"规则无法编译({code}):{exc}", f"rule does not compile ({code}): {exc}")], False
     if schema is None:
         return [], True
-    problems = []
+    problems = [Problem(file, pointer_join(pointer, at), "rule-unknown-value",
+                        f"取值 {literal!r} 不在该字段的可选值中:{_options(allowed)}",
+                        f"{literal!r} is not one of the field's values: {_options(allowed)}")
+                for at, literal, allowed in unknown_values(rule, schema)]
     try:
         found = logic.check_rule(rule, schema)
     except Exception as exc:
-        return [Problem(file, pointer, "rule-check-error", f"规则静态检查出错:{exc}",
-                        f"static rule check failed: {exc}")], True
+        return problems + [Problem(file, pointer, "rule-check-error", f"规则静态检查出错:{exc}",
+                                   f"static rule check failed: {exc}")], True
     for p in found:
         problems.append(Problem(file, pointer_join(pointer, getattr(p, "pointer", "") or ""),
                                 f"rule-{getattr(p, 'code', 'static')}",
                                 f"规则静态检查:{getattr(p, 'message_zh', '') or p.message}",
                                 f"static rule check: {p.message}"))
     return problems, True
+
+
+def _options(allowed: list) -> str:
+    shown = "、".join(str(v) for v in allowed[:12])
+    return shown + ("…" if len(allowed) > 12 else "")
 
 
 def _rules(pack: Pack, logic) -> tuple[list[Problem], bool]:

@@ -300,3 +300,24 @@ def test_forms_dir_cannot_point_back_into_rules(tmp_path):
     problems = check_pack(pack)
     assert "schema-invalid" in codes_at(problems, "rules/pack.json", "/forms_dir")
     assert not any(p.code == "ref-unknown-form" for p in problems)  # forms still read from forms/
+
+
+@pytest.mark.parametrize("item_id, field, rule, bad", [
+    ("fr-first-topic", "check",  # full-width brackets: looks right, never matches
+     {">=": [{"count_if": [{"var": "records"}, {"===": [{"var": "meeting_type"}, "党委（党组）会议"]}]}, {"var": "target"}]},
+     "党委（党组）会议"),
+    ("fr-talk-young", "check",
+     {">=": [{"count_if": [{"var": "records"}, {"in": ["青年干部", {"var": "target_roles"}]}]}, {"var": "target"}]},
+     "青年干部"),
+    ("fr-board-decision", "applies_if", {"===": [{"var": "type"}, "国有企业"]}, "国有企业"),
+    ("fr-check-village-power", "applies_if", {"in": [{"var": "type"}, ["街道", "乡"]]}, "乡"),
+])
+def test_literal_that_is_not_an_enum_value(tmp_path, item_id, field, rule, bad):
+    pack = copy_pack(tmp_path)
+    pointer = edit_item(pack, item_id, **{field: rule})
+    file, _ = item_location(pack, item_id)
+    found = [p for p in check_pack(pack) if p.code == "rule-unknown-value"]
+    assert [p.file for p in found] == [file]
+    assert found[0].pointer.startswith(f"{pointer}/{field}")
+    assert resolve(read(pack, file), found[0].pointer) == bad
+    assert bad in found[0].message_zh
