@@ -16,14 +16,12 @@ class ScoringError(LookupError):
     """The pack has no scoring data or rule for what was asked."""
 
 
-_CACHE = RuleCache()
-
-
 def _run(pack: Pack, rule_id: str, data: dict):
     rule = pack.scoring.rule(rule_id) if pack.scoring else None
     if rule is None:
         raise ScoringError(f"the pack has no scoring rule {rule_id!r}")
-    return _CACHE.get(rule.rule)(data, {})
+    # The engine keeps its own bounded cache of compiled rules; no module-level cache here.
+    return RuleCache().get(rule.rule)(data, {})
 
 
 def grade_value(pack: Pack, grade: str, scale: str | None = None):
