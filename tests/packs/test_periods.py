@@ -51,3 +51,15 @@ def test_due_dates(pack):
     assert pack.item("fr-first-topic").due_date("2022-06") == "2022-06-28"
     assert pack.item("fr-check-quarterly").due_date("2022Q1") is None
     assert pack.item("fr-talk-young").period_for("2022-08-09") == "2022H2"
+
+
+@pytest.mark.parametrize("period", ["2022", "2022H1", "2022H2", "2023Q4", "2024-02", "2021-12"])
+def test_period_bounds_agree_with_the_engine(period):
+    # packs filter records in Python; rules use the engine's operators: they must agree
+    from service.logic import compile_rule
+
+    bounds = compile_rule([{"period_start": {"var": "p"}}, {"period_end": {"var": "p"}}])({"p": period})
+    assert bounds == [periods.period_start(period), periods.period_end(period)]
+    inside = compile_rule({"in_period": [{"var": "d"}, {"var": "p"}]})
+    for day in (periods.period_start(period), periods.period_end(period), "2022-07-01"):
+        assert inside({"d": day, "p": period}) is periods.in_period(day, period)
