@@ -1,6 +1,7 @@
 """``dutyloop logic ...``: evaluate, explain and check rules from the command line.
 
-Arguments are JSON text or ``@path/to/file.json``.
+Arguments are JSON text or ``@path/to/file.json`` (a bare ``*.json`` path that
+exists is read too, e.g. ``--schema forms/inspection.json``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ def load_json(text: str, what: str):
     try:
         if text.startswith("@"):
             text = Path(text[1:]).read_text(encoding="utf-8")
+        elif text.endswith(".json") and Path(text).is_file():
+            text = Path(text).read_text(encoding="utf-8")
         return json.loads(text)
     except OSError as exc:
         raise click.BadParameter(f"cannot read {what}: {exc}") from None
