@@ -75,3 +75,11 @@ def test_errors_carry_a_chinese_message():
     result = run("eval", '{"today": []}')
     assert result.exit_code == 1
     assert json.loads(result.output)["error"]["message_zh"].startswith("参数无效")
+
+
+def test_check_as_check_rule_over_a_record_form():
+    form = '{"type": "object", "properties": {"kind": {"type": "string"}, "date": {"type": "string", "format": "date"}}}'
+    rule = '{">=": [{"count_if": [{"var": "records"}, {"==": [{"var": "kind"}, "监督检查"]}]}, {"var": "target"}]}'
+    assert run("check", rule, "--schema", form, "--records").exit_code == 0
+    bad = run("check", '{"count_if": [{"var": "records"}, {">": [{"var": "date"}, 3]}]}', "--schema", form, "--records")
+    assert bad.exit_code == 1 and "type_mismatch" in bad.output
