@@ -2,7 +2,7 @@
 
 Usage: python bench/logic_bench.py [--quick]
 
-Per rule: median seconds per evaluation over several timeit repeats, for
+Per rule: median seconds per evaluation over interleaved timeit repeats, for
 qubit (``json_logic.jsonLogic(rule, data)``, re-interpreted every call), ours
 with the compiled rule held (``compiled(data)``), and ours through the cache
 (``compile_rule(rule)(data)``, which canonicalises the rule to find it).
@@ -101,12 +101,22 @@ DOMAIN_RULES = {
 }
 
 
-def median_time(fn, repeat: int, budget: float) -> float:
-    """Median seconds per call over ``repeat`` timeit runs of about ``budget`` seconds each."""
-    timer = timeit.Timer(fn)
-    number, _ = timer.autorange()
-    number = max(1, int(number * budget / 0.2))
-    return statistics.median(t / number for t in timer.repeat(repeat=repeat, number=number))
+def paired_times(fns, repeat: int, budget: float):
+    """Per-call seconds of each fn, measured in interleaved timeit runs.
+
+    Returns, per fn, the median over ``repeat`` runs of about ``budget``
+    seconds, plus per-run ratios first/other; interleaving keeps the ratios
+    fair when machine load changes during the run.
+    """
+    timers = [timeit.Timer(fn) for fn in fns]
+    numbers = [max(1, int(t.autorange()[0] * budget / 0.2)) for t in timers]
+    runs = [[] for _ in fns]
+    for _ in range(repeat):
+        for i, (timer, number) in enumerate(zip(timers, numbers)):
+            runs[i].append(timer.timeit(number) / number)
+    medians = [statistics.median(r) for r in runs]
+    ratios = [statistics.median(a / b for a, b in zip(runs[0], r)) for r in runs[1:]]
+    return medians, ratios
 
 
 def fmt(seconds: float) -> str:
@@ -121,15 +131,16 @@ def bench(title, rules, data, repeat, budget, domain=None):
         compiled = compile_rule(rule)
         expected = json_logic.jsonLogic(rule, data)
         assert json_equal(compiled(data), expected), (name, compiled(data), expected)
-        q = median_time(lambda: json_logic.jsonLogic(rule, data), repeat, budget)
-        o = median_time(lambda: compiled(data), repeat, budget)
-        c = median_time(lambda: compile_rule(rule)(data), repeat, budget)
-        ratios.append(q / o)
-        line = f"{name:40s} {fmt(q)} {fmt(o)} {q / o:6.1f}x {fmt(c)}"
+        fns = [lambda: json_logic.jsonLogic(rule, data), lambda: compiled(data), lambda: compile_rule(rule)(data)]
         if domain:
             drule = compile_rule(domain[name])
             assert json_equal(drule(data), expected), (name, drule(data), expected)
-            line += f" {fmt(median_time(lambda: drule(data), repeat, budget)):>15s}"
+            fns.append(lambda: drule(data))
+        (q, o, c, *d), (ratio, *_) = paired_times(fns, repeat, budget)
+        ratios.append(ratio)
+        line = f"{name:40s} {fmt(q)} {fmt(o)} {ratio:6.1f}x {fmt(c)}"
+        if domain:
+            line += f" {fmt(d[0]):>15s}"
         print(line)
     print(f"{'geometric mean ratio':40s} {'':12s} {'':12s} {statistics.geometric_mean(ratios):6.1f}x")
     return ratios
@@ -137,8 +148,9 @@ def bench(title, rules, data, repeat, budget, domain=None):
 
 def main(argv):
     quick = "--quick" in argv
-    repeat, budget = (3, 0.05) if quick else (7, 0.2)
-    print("dutyloop logic bench: median time per evaluation (timeit repeats), ratio = qubit / ours")
+    repeat, budget = (3, 0.05) if quick else (9, 0.1)
+    print("dutyloop logic bench: median time per evaluation (interleaved timeit repeats);")
+    print("ratio = median over repeats of qubit time / ours (compiled rule held)")
     small = bench("Applicability rules over a unit profile", SMALL_RULES, UNIT, repeat, budget)
     results = {"small": small}
     for n in (50, 500):

@@ -76,9 +76,11 @@ def qubit(rule, data):
 @settings(max_examples=300, deadline=None)
 @given(rules, data_strategy)
 def test_same_answer_as_qubit_on_the_shared_domain(rule, data):
-    ours = compile_rule(rule)(data)
+    compiled = compile_rule(rule)
+    ours = compiled(data)
     theirs = qubit(rule, data)
     assert json_equal(ours, theirs), (rule, data, ours, theirs)
+    assert json_equal(compiled.explain(data)["result"], ours)
 
 
 def test_known_difference_examples_are_real():

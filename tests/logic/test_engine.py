@@ -44,11 +44,14 @@ def test_error_classes_and_types():
         compile_rule({"nope": []})
     except RuleCompileError as exc:
         assert isinstance(exc, RuleError) and exc.type == "Unknown Operator" and exc.message
+        assert exc.message_zh.startswith("未知运算符")
     try:
         compile_rule({"throw": "自定义错误"})(None)
     except RuleEvalError as exc:
         assert exc.type == "自定义错误"
-        assert exc.as_json() == {"error": {"type": "自定义错误", "message": "thrown: 自定义错误"}}
+        assert exc.as_json()["error"]["type"] == "自定义错误"
+        assert exc.as_json()["error"]["message"] == "thrown: 自定义错误"
+        assert "自定义错误" in exc.message_zh
     try:
         compile_rule({"map": [{"var": "xs"}, 1]}, limits=Limits(max_array=3))({"xs": [1, 2, 3, 4]})
     except RuleLimitError as exc:

@@ -102,6 +102,24 @@ def build_var(c, args, ptr):
 
             return var_key
 
+        if all(type(p) is str for p in parts):
+
+            def var_fields(data, env):
+                # dict-only walk inline; anything else takes the general path
+                value = data
+                for key in parts:
+                    if type(value) is dict:
+                        value = value.get(key, MISSING)
+                        if value is MISSING:
+                            return default
+                    else:
+                        value = walk(value, (key,))
+                        if value is MISSING:
+                            return default
+                return value
+
+            return var_fields
+
         def var_path(data, env):
             value = walk(data, parts)
             return default if value is MISSING else value
@@ -197,6 +215,23 @@ def build_missing(c, args, ptr):
     fns, collect = c.collector(args, ptr)
     if fns and all(c.is_const(f) and type(c.const_value(f)) in (str, int, float) for f in fns):
         keys = [(k, var_parts(k)) for k in (c.const_value(f) for f in fns)]
+        if all(len(parts) == 1 and type(parts[0]) is str for _, parts in keys):
+            pairs = [(k, parts[0]) for k, parts in keys]
+
+            def missing_fields(data, env):
+                out = []
+                if type(data) is dict:
+                    for key, name in pairs:
+                        value = data.get(name)
+                        if value is None or value == "":
+                            out.append(key)
+                    return out
+                for key, name in pairs:
+                    if _is_missing(data, name):
+                        out.append(key)
+                return out
+
+            return missing_fields
 
         def missing_literal(data, env):
             out = []

@@ -145,7 +145,7 @@ def build_in_period(c, args, ptr):
             value = f(data, env)
             day = _iso_day(value)
             if day is None:
-                return func((value, start), env) and func((value, {"start": start, "end": end}), env)
+                return func((value, {"start": start, "end": end}), env)
             return start <= day <= end
 
         return in_literal_period

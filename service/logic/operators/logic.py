@@ -56,7 +56,7 @@ def build_and(c, args, ptr):
         v = False
         for f in fns:
             v = f(data, env)
-            if not truthy(v):
+            if v is not True and (v is False or not truthy(v)):
                 return v
         return v
 
@@ -84,7 +84,7 @@ def build_or(c, args, ptr):
         v = False
         for f in fns:
             v = f(data, env)
-            if truthy(v):
+            if v is True or (v is not False and truthy(v)):
                 return v
         return v
 

@@ -33,8 +33,10 @@ def build_substr(c, args, ptr):
     def substr(data, env):
         values = collect(data, env)
         text = to_str(values[0]) if values else ""
-        check_string(env, len(text))
         n = len(text)
+        check_string(env, n)
+        if n > 1024:
+            charge(env, n >> 4)
         start = _int(values[1]) if len(values) > 1 else 0
         if start < 0:
             start = max(n + start, 0)
