@@ -8,6 +8,7 @@ messages).
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,7 +227,8 @@ def _number(ctx, node, raw, kind, name, value, present, required, label, trigger
 
 
 def _options(ctx, view, options, value, present, bare, placeholder=True):
-    current = option_value(value, False) if present and value is not None or (present and not bare) else None
+    # compare in JSON text so that 1, 1.0 and True stay distinct options
+    current = option_value(value, False) if present and (value is not None or not bare) else None
     out, matched = [], False
     if placeholder:
         out.append({"value": "", "label": ctx.m("ui.select"), "selected": current is None})
@@ -240,8 +242,6 @@ def _options(ctx, view, options, value, present, bare, placeholder=True):
                     "label": shown, "selected": True})
         view.flagged = True
         view.errors = view.errors or [ctx.m("bad_value", value=shown)]
-    if present and value is None and not bare and not matched:
-        pass
     view.options = out
 
 
@@ -252,6 +252,8 @@ def _enum(ctx, node, raw, kind, name, value, present, required, label, trigger, 
     view = _base(ctx, "enum", widget.template, node, name, required, label)
     _options(ctx, view, options, value, present, bare, placeholder=widget.template == "select")
     view.attrs = _control_attrs(ctx, view, node, trigger)
+    if widget.template == "radio":
+        view.attrs.pop("id")        # each radio gets its own id in the template
     return view
 
 
@@ -272,6 +274,8 @@ def _boolean(ctx, node, raw, kind, name, value, present, required, label, trigge
         _, nullable = schema_types(node)
         if nullable and required:
             opts.append((None, ctx.m("ui.unset")))
+        elif value is None:
+            present = False         # an optional null is "not answered"
         _options(ctx, view, opts, value, present, False)
         view.options[0]["label"] = ctx.m("ui.unset") if not (nullable and required) else ctx.m("ui.select")
         view.attrs = _control_attrs(ctx, view, node, trigger)
@@ -367,7 +371,7 @@ def _choice(ctx, node, raw, kind, name, value, present, required, label, trigger
     merged = alt_node(ctx.fs, node, choice.keyword, choice.index)
     child = build(ctx, merged, name, value, present, required, text(alt, "title", ctx.locale, view.label),
                   trigger, item)
-    ctx.index[name_to_pointer(name)] = (view.id, view.label)
+    view.id += "-choice"        # the input inside keeps the field's own id (error links focus it)
     view.children.append(child)
     view.errors = []
     return view
@@ -414,7 +418,8 @@ def _file(ctx, node, raw, kind, name, value, present, required, label, trigger, 
             continue
         url = None
         if ctx.file_url and "id" in ref:
-            url = str(ctx.file_url).format(id=ref.get("id"), name=ref.get("name", ""))
+            url = str(ctx.file_url).format(id=quote(str(ref.get("id")), safe=""),
+                                           name=quote(str(ref.get("name", "")), safe=""))
         op = _op_button(ctx, "remove", f"{pointer}/{i}", "ui.clear", str(ref.get("name", ""))) if many \
             else _op_button(ctx, "clear", pointer, "ui.clear", str(ref.get("name", "")))
         view.files.append({"name": str(ref.get("name") or ref.get("id") or ""), "url": url,
@@ -464,15 +469,19 @@ def _tree(schema, data, errors, locale, options) -> tuple[_Ctx, FieldView]:
 
 
 def _summary(ctx: _Ctx) -> list[dict]:
+    """Summary entries in the order the fields appear on the page."""
+    position = {pointer: i for i, pointer in enumerate(ctx.index)}
     out = []
     for path, message in ctx.error_list:
         probe = path
         while probe not in ctx.index and probe:
             probe = probe.rsplit("/", 1)[0]
         fid, label = ctx.index.get(probe, ("", ""))
-        out.append({"href": "#" + fid if fid and probe else "", "label": label if probe else "",
-                    "message": message})
-    return out
+        out.append((position.get(probe, -1) if probe else -1,
+                    {"href": "#" + fid if fid and probe else "", "label": label if probe else "",
+                     "message": message}))
+    out.sort(key=lambda item: item[0])
+    return [entry for _, entry in out]
 
 
 def render_form(schema: Any, data: Any = None, errors: Any = None, *, locale: str = "zh-CN",
@@ -501,12 +510,14 @@ def render_field(schema: Any, pointer: str, data: Any = None, errors: Any = None
     name; an empty string is returned when the field is not on the form now."""
     ctx, root = _tree(schema, data, errors, locale, options)
     name = pointer_to_name(pointer) if pointer.startswith("/") else pointer
+    found = None
     stack = [root]
     while stack:
         view = stack.pop()
-        if view.name == name and view is not root and view.kind != "choice" or (
-                view.name == name and view.kind == "choice"):
-            return env.get_template("forms/field.html").render(f=view, m=ctx.m)
+        if view.name == name and view is not root:
+            found = view       # keep the innermost (a oneOf choice wraps its input)
         stack.extend(reversed(view.children))
         stack.extend(reversed([it["view"] for it in view.items]))
-    return ""
+    if found is None:
+        return ""
+    return env.get_template("forms/field.html").render(f=found)

@@ -43,8 +43,8 @@ def sanitize(input_type: str, value: str) -> str:
         return value if _FLOAT.fullmatch(value) else ""
     if input_type == "date":
         return value if _valid_date(value) else ""
-    if input_type == "time":
-        return _norm_time(value) or ""
+    if input_type == "time":            # valid time strings are kept as written
+        return value if _norm_time(value) else ""
     if input_type == "datetime-local":
         if len(value) > 11 and value[10] in "T " and _valid_date(value[:10]):
             t = _norm_time(value[11:])

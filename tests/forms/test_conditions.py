@@ -199,3 +199,11 @@ def test_read_post_serves_refresh_no_js_and_inline_validation_endpoints():
     fragment = render_field(schema, post.field, post.data, errors, hx=HX)
     assert fragment.startswith('<div class="dl-field dl-string dl-invalid" id="dl-form-f-date-wrap">')
     assert 'hx-target="#dl-form-f-date-wrap"' in fragment
+
+
+def test_render_field_of_a_value_choice_returns_the_input_fragment():
+    from service.forms import render_field
+    schema, _ = load("study_schedule")
+    frag = render_field(schema, "/finish_by", {"finish_by": "2022-12-31"}, hx=HX)
+    assert frag.startswith('<div class="dl-field dl-string" id="dl-form-f-finish_5f_by-wrap">')
+    assert 'type="date"' in frag

@@ -51,3 +51,11 @@ def test_file_refs_lists_stored_files_for_ownership_checks():
     assert file_refs(schema, {"attachments": [REF, REF]}) == [("/attachments/0", REF), ("/attachments/1", REF)]
     schema, _ = load("problem_rectification")
     assert file_refs(schema, {"evidence": REF}) == [("/evidence", REF)]
+
+
+def test_file_links_quote_the_reference():
+    schema, _ = load("talk_record")
+    evil = {"id": "../../etc/passwd?x=\"<b>", "name": "<b>x</b>"}
+    html = render_form(schema, {"attachments": [evil]}, file_url="/files/{id}")
+    assert 'href="/files/..%2F..%2Fetc%2Fpasswd%3Fx%3D%22%3Cb%3E"' in html
+    assert "<b>x</b>" not in html

@@ -260,3 +260,32 @@ def test_render_field_returns_just_that_fields_wrapper():
     assert frag.startswith('<div class="dl-field dl-string dl-invalid" id="dl-form-f-a-wrap">')
     assert 'name="b"' not in frag and "错" in frag
     assert render_field(schema, "/missing", {}) == ""
+
+
+def test_element_ids_are_unique():
+    from collections import Counter
+    from .helpers import corpus_names, load
+    for name in corpus_names():
+        schema, cases = load(name)
+        for data in cases["valid"]:
+            ids = re.findall(r'\sid="([^"]+)"', render_form(schema, data))
+            dupes = [i for i, n in Counter(ids).items() if n > 1]
+            assert not dupes, (name, dupes)
+
+
+def test_optional_null_boolean_shows_as_unanswered_not_flagged():
+    schema = form({"b": {"type": ["boolean", "null"]}})
+    html = render_form(schema, {"b": None})
+    assert "不符合此项要求" not in html and '<option value="" selected>未填写</option>' in html
+    assert round_trip(schema, {"b": None}) == {}
+
+
+def test_error_summary_follows_the_page_order():
+    from service.forms import validate
+    from .helpers import load
+    schema, _ = load("talk_record")
+    data = {"talk_type": "诫勉", "date": "2022/6/1", "person": {"name": "李某"}, "content": "x"}
+    html = render_form(schema, data, validate(schema, data))
+    summary = html[html.index("dl-form-errors"):html.index("</ul>")]
+    labels = re.findall(r'<a href="#[^"]+">([^：]+)：', summary)
+    assert labels == ["谈话日期", "谈话人", "身份", "整改期限"]

@@ -90,7 +90,7 @@ def test_valid_instances_round_trip(name, data):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SMALL)
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_valid_instances_round_trip_many(name, data):
     schema, strategy = _strategy(name)
