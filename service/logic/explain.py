@@ -9,6 +9,7 @@ traces of the operators below it.
 
 from __future__ import annotations
 
+from .env import TRACER, new_env
 from .errors import RuleError, RuleEvalError, limit
 
 MAX_CHILDREN = 50
@@ -59,19 +60,19 @@ def _attach(parent: dict, key: str, item, limit_: int) -> None:
 
 
 def wrap(compiler, fn, node, pointer: str):
-    """Wrap a compiled node so it records itself in ``env.tracer``."""
+    """Wrap a compiled node so it records itself in the tracer of the evaluation."""
     if compiler.is_const(fn):
         value = compiler.const_value(fn)
 
         def literal(data, env):
-            _attach(env.tracer.stack[-1], "args", truncate(value), MAX_ARGS)
+            _attach(env[TRACER].stack[-1], "args", truncate(value), MAX_ARGS)
             return value
 
         return literal
     op = next(iter(node)) if isinstance(node, dict) else "array"
 
     def traced(data, env):
-        tracer = env.tracer
+        tracer = env[TRACER]
         parent = tracer.stack[-1]
         entry = {"op": op, "pointer": pointer, "args": [], "children": []}
         _attach(parent, "children", entry, MAX_CHILDREN)
@@ -94,10 +95,8 @@ def wrap(compiler, fn, node, pointer: str):
 
 def run_traced(compiled, traced_fn, data, context) -> dict:
     """Run the traced closures; return ``{"result"|"error": ..., "trace": ...}``."""
-    from .compiler import Env
-
     tracer = Tracer()
-    env = Env(data, context, compiled.limits, tracer)
+    env = new_env(data, context, compiled.limits, tracer)
     out: dict = {}
     try:
         out["result"] = traced_fn(data, env)

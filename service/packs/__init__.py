@@ -19,11 +19,12 @@ from .model import (
 )
 from .problems import PackError, Problem
 from .testing import TestFailure, TestResult, run_pack_tests
+from .validation import kind_schemas, validate_files
 
 __all__ = [
     "Category", "DutyList", "EngineMissing", "Form", "Item", "Manifest", "Pack", "PackError",
     "PackTest", "Problem", "RuleCache", "ScoringRule", "ScoringRules", "TestCase", "TestFailure",
     "TestResult", "applicable_items", "applies", "build_pack", "canonical_json", "check_data",
     "check_data_schema", "check_item", "check_pack", "content_hash", "load_pack",
-    "read_pack_files", "run_pack_tests",
+    "kind_schemas", "read_pack_files", "run_pack_tests", "validate_files",
 ]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ from .loader import build_pack, read_pack_files
 from .model import CATEGORIES_FILE, LISTS_FILE, PROFILE_FILE, SCORING_FILE, Pack
 from .problems import Problem, pointer_join
 from .testing import run_pack_tests
-from .validation import validate_files
+from .lint import unknown_values
+from .validation import record_validator, validate_files
 
 PERIOD_SCHEMA = {
     "type": "object",
@@ -59,7 +59,9 @@ def check_data_schema(form_schema: dict, profile_schema: dict) -> dict:
 def check_pack(path_or_pack) -> list[Problem]:
     """Every problem in the pack (a directory path or a loaded `Pack`).
 
-    An empty list means the pack is clean and may be installed.
+    For a `Pack`, its files (`pack.files`) are checked, so a pack rebuilt
+    from storage with `Pack.from_files` can be re-checked. An empty list
+    means the pack is clean and may be installed.
     """
     if isinstance(path_or_pack, Pack):
         files, problems = path_or_pack.to_files(), []
@@ -70,6 +72,7 @@ def check_pack(path_or_pack) -> list[Problem]:
     problems += _unique_ids(pack)
     problems += _references(pack)
     problems += _forms(pack)
+    broken_forms = {p.file for p in problems if p.file.startswith(tuple(_form_prefixes(pack)))}
     logic = engine.logic()
     if logic is None:
         problems.append(Problem("", "", "engine-unavailable",
@@ -78,7 +81,7 @@ def check_pack(path_or_pack) -> list[Problem]:
         return problems
     rule_problems, rules_compile = _rules(pack, logic)
     problems += rule_problems
-    problems += _test_inputs(pack)
+    problems += _test_inputs(pack, broken_forms)
     if rules_compile:
         problems += _tests(pack)
     else:
@@ -88,15 +91,17 @@ def check_pack(path_or_pack) -> list[Problem]:
 
 
 def _dup(entries, file_of, what_zh, what_en) -> list[Problem]:
-    counts = Counter(e.id for e in entries)
-    seen: set = set()
+    # Every occurrence is reported: the admin decides which one to rename.
+    places: dict[str, list[str]] = {}
+    for e in entries:
+        places.setdefault(e.id, []).append(f"{file_of(e)}#{e.pointer}/id")
     problems = []
     for e in entries:
-        if counts[e.id] > 1 and e.id:
-            if e.id in seen:
-                problems.append(Problem(file_of(e), e.pointer + "/id", "id-duplicate",
-                                        f"{what_zh}编号重复:{e.id}", f"duplicate {what_en} id: {e.id}"))
-            seen.add(e.id)
+        if e.id and len(places[e.id]) > 1:
+            others = ", ".join(p for p in places[e.id] if p != f"{file_of(e)}#{e.pointer}/id")
+            problems.append(Problem(file_of(e), e.pointer + "/id", "id-duplicate",
+                                    f"{what_zh}编号重复:{e.id}(另见 {others})",
+                                    f"duplicate {what_en} id: {e.id} (also at {others})"))
     return problems
 
 
@@ -187,18 +192,26 @@ def _rule_problems(logic, rule: Any, schema: dict | None, file: str, pointer: st
                         f"规则无法编译({code}):{exc}", f"rule does not compile ({code}): {exc}")], False
     if schema is None:
         return [], True
-    problems = []
+    problems = [Problem(file, pointer_join(pointer, at), "rule-unknown-value",
+                        f"取值 {literal!r} 不在该字段的可选值中:{_options(allowed)}",
+                        f"{literal!r} is not one of the field's values: {_options(allowed)}")
+                for at, literal, allowed in unknown_values(rule, schema)]
     try:
         found = logic.check_rule(rule, schema)
     except Exception as exc:
-        return [Problem(file, pointer, "rule-check-error", f"规则静态检查出错:{exc}",
-                        f"static rule check failed: {exc}")], True
+        return problems + [Problem(file, pointer, "rule-check-error", f"规则静态检查出错:{exc}",
+                                   f"static rule check failed: {exc}")], True
     for p in found:
         problems.append(Problem(file, pointer_join(pointer, getattr(p, "pointer", "") or ""),
                                 f"rule-{getattr(p, 'code', 'static')}",
                                 f"规则静态检查:{getattr(p, 'message_zh', '') or p.message}",
                                 f"static rule check: {p.message}"))
     return problems, True
+
+
+def _options(allowed: list) -> str:
+    shown = "、".join(str(v) for v in allowed[:12])
+    return shown + ("…" if len(allowed) > 12 else "")
 
 
 def _rules(pack: Pack, logic) -> tuple[list[Problem], bool]:
@@ -221,29 +234,52 @@ def _rules(pack: Pack, logic) -> tuple[list[Problem], bool]:
             problems += found
             all_ok &= ok
     for form in pack.forms.values():
-        for pointer, rule in _conditional_rules(form.schema):
-            found, ok = _rule_problems(logic, rule, None, form.file, pointer)
+        for pointer, rule, scope in _conditional_rules(form.schema):
+            found, ok = _rule_problems(logic, rule, _data_schema(scope), form.file, pointer)
             problems += found
             all_ok &= ok
     return problems, all_ok
 
 
+def _data_schema(schema: Any) -> dict | None:
+    """A form (sub)schema as the data schema of a rule: without its root keywords."""
+    if not isinstance(schema, dict):
+        return None
+    return {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+
+
+_NOT_SCHEMAS = ("enum", "const", "default", "examples", "x-i18n", "x-enum-labels", "x-order",
+                "x-visible-if", "x-required-if")
+
+
 def _conditional_rules(schema: Any, pointer: str = ""):
-    """(pointer, rule) of every x-visible-if / x-required-if in a form."""
+    """(pointer, rule, object schema) of every x-visible-if / x-required-if in a
+    form. The renderer evaluates them over the data of the object that holds
+    the field, so that object's schema is what the rule is checked against."""
     if isinstance(schema, dict):
+        props = schema.get("properties")
+        if isinstance(props, dict):
+            for name, sub in props.items():
+                if isinstance(sub, dict):
+                    for key in ("x-visible-if", "x-required-if"):
+                        if key in sub:
+                            yield pointer_join(pointer, "properties", name, key), sub[key], schema
         for key, value in schema.items():
-            if key in ("x-visible-if", "x-required-if"):
-                yield pointer_join(pointer, key), value
-            elif key not in ("enum", "const", "default", "examples", "x-i18n", "x-enum-labels"):
+            if key not in _NOT_SCHEMAS:
                 yield from _conditional_rules(value, pointer_join(pointer, key))
     elif isinstance(schema, list):
         for index, value in enumerate(schema):
             yield from _conditional_rules(value, pointer_join(pointer, index))
 
 
-def _test_inputs(pack: Pack) -> list[Problem]:
+def _form_prefixes(pack: Pack) -> list[str]:
+    return sorted({form.file.rsplit("/", 1)[0] + "/" for form in pack.forms.values()}) or ["forms/"]
+
+
+def _test_inputs(pack: Pack, broken_forms: set[str]) -> list[Problem]:
     """Units in tests must match the profile schema and records their forms,
-    so tests cannot pass on data the app would never produce."""
+    so tests cannot pass on data the app would never produce. Records of a
+    form that is itself broken are not validated (its problems are reported)."""
     problems = []
     profile_validator = None
     if pack.profile_schema:
@@ -265,13 +301,18 @@ def _test_inputs(pack: Pack) -> list[Problem]:
                     problems.append(Problem(case.file, pointer_join(case.pointer, "records", form_id),
                                             "ref-unknown-form", f"没有表单 {form_id}", f"unknown form {form_id}"))
                     continue
-                try:
-                    validator = jsonschema.Draft202012Validator(
-                        form.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-                except Exception:
+                if form.file in broken_forms:
                     continue
+                validator = record_validator(form.schema)
                 for index, record in enumerate(records):
-                    for error in validator.iter_errors(record):
+                    try:
+                        errors = list(validator.iter_errors(record))
+                    except Exception as exc:  # e.g. an unresolvable $ref the checks above missed
+                        problems.append(Problem(case.file, pointer_join(case.pointer, "records", form_id, index),
+                                                "test-record-unchecked", f"无法按表单 {form_id} 校验测试记录:{exc}",
+                                                f"cannot validate the test record against form {form_id}: {exc}"))
+                        continue
+                    for error in errors:
                         problems.append(Problem(
                             case.file, pointer_join(case.pointer, "records", form_id, index, *error.absolute_path),
                             "test-record-invalid", f"测试记录不符合表单 {form_id}:{error.message}",

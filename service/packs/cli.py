@@ -6,6 +6,9 @@ import json
 import click
 
 from .check import check_pack
+from .evaluate import applicable_items
+from .loader import load_pack, parse_json
+from .problems import PackError
 
 pack_cli = click.Group("pack", help="Rule packs (清单包): check, and later install.")
 
@@ -32,3 +35,30 @@ def check_command(directory, as_json, lang):
         else:
             click.echo("清单包检查通过 / pack is clean", err=True)
     raise SystemExit(1 if problems else 0)
+
+
+@pack_cli.command("items")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--unit", "unit_json", required=True,
+              help='Unit profile as JSON, or @file.json, e.g. \'{"name": "示例街道", "type": "街道", ...}\'.')
+@click.option("--list", "list_id", default=None, help="Only this duty list.")
+def items_command(directory, unit_json, list_id):
+    """Print the items of the pack in DIRECTORY that apply to a unit profile.
+
+    A preview for admins writing applies_if rules; nothing is stored.
+    """
+    if unit_json.startswith("@"):
+        with open(unit_json[1:], encoding="utf-8") as handle:
+            unit_json = handle.read()
+    unit, problems = parse_json(unit_json, "--unit")
+    if problems or not isinstance(unit, dict):
+        raise click.BadParameter("单位画像须为 JSON 对象 / the unit profile must be a JSON object", param_hint="--unit")
+    try:
+        pack = load_pack(directory)
+    except PackError as exc:
+        raise click.ClickException(str(exc)) from exc
+    items = [i for i in applicable_items(pack, unit) if list_id in (None, i.list)]
+    for item in items:
+        category = pack.category(item.category)
+        click.echo(f"{item.id}\t{category.name if category else item.category}\t{item.text}")
+    click.echo(f"{len(items)} 条 / {len(items)} item(s)", err=True)

@@ -33,14 +33,9 @@ def form_schema_loader():
     return None
 
 
-def truthy(value: Any) -> bool:
-    """JsonLogic truthiness: 0, "", [], null and false are false."""
-    if isinstance(value, bool):
-        return value
-    if value is None:
-        return False
-    if isinstance(value, (int, float)):
-        return value != 0
-    if isinstance(value, (str, list, tuple, dict)):
-        return len(value) > 0 if not isinstance(value, dict) else True
-    return bool(value)
+try:  # the engine's own definition, so packs and the engine never disagree
+    from service.logic.values import truthy
+except ImportError:  # engine not installed: same rule, JsonLogic truthiness
+    def truthy(value: Any) -> bool:
+        """JsonLogic truthiness: 0, "", [], null and false are false; objects are true."""
+        return True if type(value) is dict else bool(value)

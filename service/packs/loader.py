@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from . import model
+from . import periods
 from .model import (
     CATEGORIES_FILE, ITEMS_DIR, LISTS_FILE, MANIFEST_FILE, PROFILE_FILE,
     SCORING_FILE, TESTS_DIR, Category, DutyList, Form, Item, Manifest, Pack,
@@ -41,10 +41,31 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
+MAX_DEPTH = 64
+
+
+def _too_deep(value: Any) -> bool:
+    # Iterative, so a hostile file cannot exhaust the stack here or later in validation.
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return False
+
+
 def parse_json(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse JSON text strictly; return (value, problems)."""
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant), []
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        if _too_deep(value):
+            return None, [Problem(file, "", "json-too-deep", f"JSON 嵌套超过 {MAX_DEPTH} 层",
+                                  f"JSON nested deeper than {MAX_DEPTH} levels")]
+        return value, []
     except json.JSONDecodeError as exc:
         return None, [Problem(
             file, "", "json-invalid",
@@ -62,7 +83,8 @@ def parse_json(text: str, file: str) -> tuple[Any, list[Problem]]:
 def forms_dir_name(manifest: Any) -> str:
     """The forms directory (relative to the pack root) named by the manifest."""
     value = manifest.get("forms_dir", DEFAULT_FORMS_DIR) if isinstance(manifest, dict) else DEFAULT_FORMS_DIR
-    if not isinstance(value, str) or not value.startswith("../") or "/" in value[3:] or value[3:] in ("", ".", ".."):
+    if not isinstance(value, str) or not value.startswith("../") or "/" in value[3:] \
+            or value[3:] in ("", ".", "..", "rules"):
         value = DEFAULT_FORMS_DIR
     return value[3:] + "/"
 
@@ -203,22 +225,30 @@ def build_pack(files: dict[str, Any]) -> Pack:
 
 
 def _frequency(value) -> str:
-    return value if value in model.periods.FREQUENCY_KIND else "yearly"
+    return value if isinstance(value, str) and value in periods.FREQUENCY_KIND else "yearly"
 
 
 def _number(value, default):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else default
 
 
+def _strings(value) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 def _test_case(d: dict, rel: str, index: int) -> TestCase:
+    # Keep only well-formed parts; the file schema reports the rest.
     exactly = d.get("applicable_exactly")
+    records = {form: recs for form, recs in _get(d, "records", {}, dict).items() if isinstance(recs, list)}
+    expect = {k: v for k, v in _get(d, "expect", {}, dict).items() if isinstance(v, bool)}
     return TestCase(
         name=_get(d, "name", f"case {index}", str), unit=_get(d, "unit", None, dict),
         period=_get(d, "period", "", str), today=_get(d, "today", "", str),
-        records=_get(d, "records", {}, dict), expect=_get(d, "expect", {}, dict),
-        applicable=_get(d, "applicable", [], list), not_applicable=_get(d, "not_applicable", [], list),
-        applicable_exactly=exactly if isinstance(exactly, list) else None,
-        scores=_get(d, "scores", [], list), file=rel, pointer=pointer_join("cases", index))
+        records=records, expect=expect,
+        applicable=_strings(d.get("applicable")), not_applicable=_strings(d.get("not_applicable")),
+        applicable_exactly=_strings(exactly) if isinstance(exactly, list) else None,
+        scores=[s for s in _get(d, "scores", [], list) if isinstance(s, dict)],
+        file=rel, pointer=pointer_join("cases", index))
 
 
 def _scoring(value) -> ScoringRules | None:

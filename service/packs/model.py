@@ -167,6 +167,8 @@ class ScoringRules:
 class TestCase:
     """One case of a pack test: a unit, a period, records and expectations."""
 
+    __test__ = False  # a pack test, not a pytest class
+
     name: str
     unit: dict | None = None
     period: str = ""
@@ -184,6 +186,8 @@ class TestCase:
 @dataclass
 class PackTest:
     """One file of rules/tests/."""
+
+    __test__ = False  # a pack test, not a pytest class
 
     file: str
     cases: list[TestCase]
@@ -211,6 +215,14 @@ class Pack:
     def items_of(self, list_id: str) -> list[Item]:
         """The items of one list, in file order."""
         return [i for i in self.items if i.list == list_id]
+
+    def categories_of(self, list_id: str) -> list[Category]:
+        """The categories of one list, by their `order`."""
+        return sorted((c for c in self.categories if c.list == list_id), key=lambda c: c.order)
+
+    def category(self, category_id: str) -> Category | None:
+        """The category with this id, or None."""
+        return next((c for c in self.categories if c.id == category_id), None)
 
     def to_files(self) -> dict[str, Any]:
         """Relative path → parsed JSON of every file, for storing the pack."""

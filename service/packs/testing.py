@@ -13,6 +13,8 @@ from .problems import pointer_join
 class TestFailure:
     """One unmet expectation of a test case; pointer is inside the test file."""
 
+    __test__ = False  # a pack test, not a pytest class
+
     pointer: str
     message_zh: str
     message_en: str
@@ -21,6 +23,8 @@ class TestFailure:
 @dataclass
 class TestResult:
     """Outcome of one test case."""
+
+    __test__ = False  # a pack test, not a pytest class
 
     file: str
     pointer: str
