@@ -4,7 +4,8 @@ Tracing lives in a separately compiled closure tree (built on the first
 ``explain`` call), so ordinary evaluation never checks a flag per node. Each
 trace node records the operator, its JSON pointer in the rule, the values its
 arguments evaluated to (large values truncated), its result or error, and the
-traces of the operators below it.
+traces of the operators below it. At most 50 children per node and 5000
+nodes per explanation are kept; the rest are counted as ``omitted_children``.
 """
 
 from __future__ import annotations
@@ -43,18 +44,24 @@ def truncate(value, depth: int = 0):
     return value
 
 
+MAX_NODES = 5000  # trace nodes kept per explanation, so nested iterations cannot fill memory
+
+
 class Tracer:
     """Collects trace nodes while the traced closures run."""
 
     def __init__(self):
         self.root = {"op": None, "args": [], "children": []}
         self.stack = [self.root]
+        self.kept = 0
 
 
-def _attach(parent: dict, key: str, item, limit_: int) -> None:
+def _attach(parent: dict, key: str, item, limit_: int, tracer=None) -> None:
     items = parent[key]
-    if len(items) < limit_:
+    if len(items) < limit_ and (tracer is None or tracer.kept < MAX_NODES):
         items.append(item)
+        if tracer is not None:
+            tracer.kept += 1
     else:
         parent["omitted_" + key] = parent.get("omitted_" + key, 0) + 1
 
@@ -75,7 +82,7 @@ def wrap(compiler, fn, node, pointer: str):
         tracer = env[TRACER]
         parent = tracer.stack[-1]
         entry = {"op": op, "pointer": pointer, "args": [], "children": []}
-        _attach(parent, "children", entry, MAX_CHILDREN)
+        _attach(parent, "children", entry, MAX_CHILDREN, tracer)
         tracer.stack.append(entry)
         try:
             result = fn(data, env)

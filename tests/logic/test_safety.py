@@ -270,3 +270,20 @@ def test_non_json_rules_are_compile_errors():
 def test_check_rule_survives_hostile_rules():
     problems = check_rule(nested(10_000, lambda r: {"!": [r]}), {"type": "object"})
     assert problems and problems[0].code in ("limit", "too_deep")
+
+
+def test_explaining_nested_iterations_keeps_a_bounded_trace():
+    rule = {"map": [{"val": "a"}, {"map": [{"val": [[2], "a"]}, {"map": [{"val": [[4], "a"]}, {"+": [{"val": []}, 1]}]}]}]}
+    tracemalloc.start()
+    start = time.perf_counter()
+    out = compile_rule(rule).explain({"a": list(range(60))})
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert out["error"]["type"] == "Limit" or len(out["result"]) == 60
+    assert elapsed < 2 * SECOND and peak < PEAK_BYTES
+
+    def count(node):
+        return 1 + sum(count(c) for c in node.get("children", []))
+
+    assert count(out["trace"]) <= 5001

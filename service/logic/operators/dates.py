@@ -143,6 +143,8 @@ def build_in_period(c, args, ptr):
 
         def in_literal_period(data, env):
             value = f(data, env)
+            if type(value) is str and value in _VALID_ISO:
+                return start <= value <= end
             day = _iso_day(value)
             if day is None:
                 return func((value, {"start": start, "end": end}), env)
