@@ -61,11 +61,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     for bp in (home_bp, auth_bp, users_bp, audit_bp, units_bp):
         app.register_blueprint(bp)
     from .define.views import bp as define_bp
-    from .perform.views import bp as perform_bp
+    from .perform.views import bp as perform_bp, files_bp
     from .supervise.views import bp as supervise_bp
     from .evaluate.views import bp as evaluate_bp
     from .account.views import bp as account_bp
-    for bp in (define_bp, perform_bp, supervise_bp, evaluate_bp, account_bp):
+    for bp in (define_bp, perform_bp, files_bp, supervise_bp, evaluate_bp, account_bp):
         app.register_blueprint(bp)
 
     from .cli import register_app_commands

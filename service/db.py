@@ -25,14 +25,17 @@ class BaseModel(peewee.Model):
 
 
 class JSONField(peewee.TextField):
-    """JSON stored as text: portable between SQLite and PostgreSQL."""
+    """JSON stored as text: portable between SQLite and PostgreSQL.
+
+    Key order is kept as given: a form's fields are shown in declaration order.
+    """
 
     field_type = "TEXT"
 
     def db_value(self, value):
         if value is None:
             return None
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
 
     def python_value(self, value):
         if value is None:

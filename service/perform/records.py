@@ -19,7 +19,7 @@ from .. import audit
 from ..auth.models import User
 from ..db import database, utcnow
 from ..define.models import PlanItem
-from ..forms import FieldError, check_upload, file_refs, validate
+from ..forms import FieldError, check_upload, file_refs, validate  # noqa: F401  (FieldError re-exported)
 from ..packs.store import PackVersion
 from ..units.models import Unit
 from .models import Draft, Record, StoredFile
@@ -64,6 +64,37 @@ def store_upload(*, unit: Unit, user: User, filename: str, content_type: str, st
     return audit.create(StoredFile, id=file_id, unit=unit, uploaded_by=user, name=name,
                         content_type=(content_type or "application/octet-stream")[:100],
                         size=size, sha256=digest.hexdigest(), path=relative)
+
+
+def stored_path(stored: StoredFile, upload_folder: str) -> Path:
+    """Where a stored file's bytes are (never outside the upload folder)."""
+    root = Path(upload_folder).resolve()
+    path = (root / stored.path).resolve()
+    if root not in path.parents:
+        raise UploadError("invalid stored path")
+    return path
+
+
+def attach(data: dict, pointer: str, field_schema: dict, reference: dict) -> None:
+    """Put a stored file's reference into the answers at ``pointer``.
+
+    An array field (several files) gets it appended; a single file field is set.
+    """
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
+    target = data
+    for part in parts[:-1]:
+        key = int(part) if isinstance(target, list) else part
+        if isinstance(target, dict):
+            target = target.setdefault(key, {})
+        else:
+            target = target[key]
+    last = parts[-1]
+    is_array = field_schema.get("type") == "array" or "array" in (field_schema.get("type") or [])
+    if is_array:
+        current = target.get(last) if isinstance(target.get(last), list) else []
+        target[last] = current + [reference]
+    else:
+        target[last] = reference
 
 
 def foreign_file_refs(schema: dict, data: dict, unit: Unit) -> list[str]:

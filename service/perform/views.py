@@ -1,17 +1,260 @@
-"""The 履责 stage's pages."""
-from flask import Blueprint
-from flask_login import login_required
+"""履责 pages: a unit fills the forms its plan asks for; drafts autosave;
+evidence files upload through the same form; staff browse every record.
 
-from ..i18n import N_
-from ..web.render import render
+The form is always the one of the pack version the unit's plan was made under,
+so a record is validated, stored and later shown with its own rules.
+"""
+from __future__ import annotations
+
+import json
+
+from markupsafe import escape
+from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.access import require_unit_access, role_required
+from ..define.models import Plan, PlanItem
+from ..forms import (SchemaError, SubmissionError, errors_for, read_post, render_field, render_form,
+                     schema_at, validate)
+from ..units.models import Unit
+from ..web.errors import AppError, Forbidden, NotFound
+from ..web.export import export, wanted_format
+from ..web.render import is_htmx, render
+from . import records
+from .models import Draft, Record, StoredFile
 
 bp = Blueprint("perform", __name__, url_prefix="/perform")
+files_bp = Blueprint("files", __name__, url_prefix="/files")
 
-STAGE = {"key": "perform", "title": N_("履责"), "summary": N_("记录履责情况，按月提醒应办事项")}
+FORM_ID = "record-form"
+
+
+def _locale() -> str:
+    return "en" if str(get_locale()) == "en" else "zh-CN"
+
+
+def _current_plan(unit_id: int) -> Plan | None:
+    """The unit's newest published plan (records are made under its pack version)."""
+    return (Plan.select().where((Plan.unit == unit_id) & (Plan.status == "published"))
+            .order_by(Plan.year.desc()).first())
 
 
 @bp.get("/")
 @login_required
 def index():
-    """The stage's start page."""
-    return render("stages/index.html", stage=STAGE)
+    """Units: what their plan asks them to record, drafts and recent records. Staff: all records."""
+    if current_user.role == "unit":
+        plan = _current_plan(current_user.unit_id)
+        items = [i for i in plan.ordered_items() if i.enabled and i.form] if plan else []
+        forms = plan.pack_version.pack().forms if plan else {}
+        drafts = list(Draft.select().where((Draft.user == current_user.id) & (Draft.unit == current_user.unit_id))
+                      .order_by(Draft.updated_at.desc()))
+        recent = list(Record.select().where(Record.unit == current_user.unit_id)
+                      .order_by(Record.id.desc()).limit(20))
+        return render("perform/unit.html", plan=plan, items=items, forms=forms, drafts=drafts, recent=recent)
+    return _records_list()
+
+
+def _records_list():
+    query = Record.select(Record, Unit).join(Unit).order_by(Record.id.desc())
+    unit_id = request.args.get("unit", "")
+    form_id = request.args.get("form", "").strip()
+    if unit_id.isdigit():
+        query = query.where(Record.unit == int(unit_id))
+    if form_id:
+        query = query.where(Record.form_id == form_id)
+    fmt = wanted_format()
+    if fmt:
+        return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间(UTC)"), _("规则包版本")],
+                      ([r.id, r.unit.name, _form_title(r), r.record_date or "", r.created_at.isoformat(timespec="seconds"),
+                        r.pack_version.label] for r in query))
+    return render("perform/records.html", block="results", records=list(query.limit(200)), total=query.count(),
+                  units=list(Unit.select().order_by(Unit.code)), unit_id=unit_id, form_id=form_id,
+                  form_title=_form_title)
+
+
+def _form_title(record: Record) -> str:
+    form = record.pack_version.pack().forms.get(record.form_id)
+    return form.title if form else record.form_id
+
+
+class _Context:
+    """Which form of which version, for which unit and duty, a request is about."""
+
+    def __init__(self, form_id: str):
+        if current_user.role != "unit":
+            raise Forbidden(_("只有单位用户可以填报履责记录。"))
+        self.unit = current_user.unit
+        item_id = request.args.get("item", "")
+        self.item = None
+        if item_id.isdigit():
+            self.item = PlanItem.get_or_none(PlanItem.id == int(item_id))
+            if self.item is None or self.item.plan.unit_id != self.unit.id or not self.item.plan.is_published:
+                raise NotFound(_("事项不存在"))
+            plan = self.item.plan
+        else:
+            plan = _current_plan(self.unit.id)
+        if plan is None:
+            raise AppError(_("本单位尚无已发布的年度任务清单，暂不能填报。"), status=409)
+        self.version = plan.pack_version
+        form = self.version.pack().forms.get(form_id)
+        if form is None:
+            raise NotFound(_("表单不存在"))
+        self.form_id = form_id
+        self.form = form
+        self.schema = form.schema
+
+    def urls(self) -> dict:
+        args = {"form_id": self.form_id, "item": self.item.id if self.item else None}
+        return {"action": url_for("perform.fill", **args),
+                "refresh": url_for("perform.refresh", **args),
+                "validate_field": url_for("perform.validate_field", **args)}
+
+    def render(self, data, errors=None, choices=None) -> str:
+        urls = self.urls()
+        return render_form(self.schema, data, errors, locale=_locale(), form_id=FORM_ID,
+                           hx={"refresh": urls["refresh"], "validate_field": urls["validate_field"]},
+                           file_url=url_for("files.download", file_id="{id}").replace("%7Bid%7D", "{id}"),
+                           choices=choices or {})
+
+
+def _read(ctx: _Context):
+    """The submitted answers with any new uploads stored and attached."""
+    try:
+        post = read_post(ctx.schema, request.form)
+    except (SubmissionError, SchemaError) as exc:
+        raise AppError(getattr(exc, "message", None) or str(exc), status=413 if isinstance(exc, SubmissionError) else 422)
+    upload_errors = []
+    for name in request.files:
+        for storage in request.files.getlist(name):
+            if not storage or not storage.filename:
+                continue
+            pointer = "/" + name
+            node = schema_at(ctx.schema, post.data, pointer)
+            if node is None:
+                continue  # not a field of this form (or hidden by the answers)
+            try:
+                stored = records.store_upload(unit=ctx.unit, user=current_user._get_current_object(),
+                                              filename=storage.filename, content_type=storage.mimetype,
+                                              stream=storage.stream, field_schema=node,
+                                              upload_folder=current_app.config["UPLOAD_FOLDER"], locale=_locale())
+            except records.UploadError as exc:
+                upload_errors.append(records.FieldError(path=pointer, message=str(exc), code="upload"))
+                continue
+            records.attach(post.data, pointer, node, stored.reference())
+    return post, upload_errors
+
+
+def _autosave(ctx: _Context, data: dict) -> Draft:
+    return records.save_draft(user=current_user._get_current_object(), unit=ctx.unit, version=ctx.version,
+                              form_id=ctx.form_id, plan_item=ctx.item, data=data)
+
+
+def _saved_badge(draft: Draft) -> str:
+    """The out-of-band "saved" note next to the submit button."""
+    note = _("已自动保存草稿 %(time)s", time=draft.updated_at.strftime("%H:%M:%S"))
+    return f'<span id="draft-status" hx-swap-oob="true" class="muted">{escape(note)} (UTC)</span>'
+
+
+
+@bp.route("/fill/<form_id>", methods=["GET", "POST"])
+@login_required
+def fill(form_id: str):
+    """Fill a form: resumes the draft; POST submits (or applies an array button without JS)."""
+    ctx = _Context(form_id)
+    draft = records.find_draft(current_user._get_current_object(), ctx.unit, form_id, ctx.item)
+    status = 200
+    if request.method == "GET":
+        data = draft.data if draft else None
+        html = ctx.render(data)
+    else:
+        post, upload_errors = _read(ctx)
+        if post.op or upload_errors:  # an array button or a refused upload: show the form again
+            _autosave(ctx, post.data)
+            html = ctx.render(post.data, upload_errors or None, post.choices)
+            status = 422 if upload_errors else 200
+        else:
+            record, errors = records.submit(user=current_user._get_current_object(), unit=ctx.unit,
+                                            version=ctx.version, form_id=form_id, plan_item=ctx.item,
+                                            data=post.data, locale=_locale())
+            if record:
+                flash(_("已提交记录：%(title)s", title=ctx.form.title), "success")
+                return redirect(url_for("perform.record", record_id=record.id))
+            _autosave(ctx, post.data)
+            html = ctx.render(post.data, errors, post.choices)
+            status = 422
+    return render("perform/fill.html", status=status, ctx=ctx, form_html=html, draft=draft,
+                  urls=ctx.urls())
+
+
+@bp.post("/fill/<form_id>/refresh")
+@login_required
+def refresh(form_id: str):
+    """htmx: re-render the whole form for the current answers (conditions, array buttons); autosave."""
+    ctx = _Context(form_id)
+    post, upload_errors = _read(ctx)
+    draft = _autosave(ctx, post.data)
+    return ctx.render(post.data, upload_errors or None, post.choices) + _saved_badge(draft), \
+        (422 if upload_errors else 200), {"Vary": "HX-Request"}
+
+
+@bp.post("/fill/<form_id>/field")
+@login_required
+def validate_field(form_id: str):
+    """htmx: validate one field as the user leaves it and return its fragment; autosave."""
+    ctx = _Context(form_id)
+    post, upload_errors = _read(ctx)
+    draft = _autosave(ctx, post.data)
+    field = post.field or ""
+    errors = upload_errors + errors_for(validate(ctx.schema, post.data, locale=_locale()), "/" + field)
+    urls = ctx.urls()
+    html = render_field(ctx.schema, field, post.data, errors, locale=_locale(), form_id=FORM_ID,
+                        hx={"refresh": urls["refresh"], "validate_field": urls["validate_field"]},
+                        file_url=url_for("files.download", file_id="{id}").replace("%7Bid%7D", "{id}"),
+                        choices=post.choices)
+    return html + _saved_badge(draft), 200, {"Vary": "HX-Request"}
+
+
+@bp.post("/drafts/<int:draft_id>/discard")
+@login_required
+def discard(draft_id: int):
+    """Throw away one of my drafts."""
+    draft = Draft.get_or_none((Draft.id == draft_id) & (Draft.user == current_user.id))
+    if draft is None:
+        raise NotFound(_("草稿不存在"))
+    records.discard_draft(draft)
+    flash(_("草稿已删除。"), "info")
+    return redirect(url_for("perform.index"))
+
+
+@bp.get("/records/<int:record_id>")
+@login_required
+def record(record_id: int):
+    """One record, shown with the form of its own pack version."""
+    rec = Record.get_or_none(Record.id == record_id)
+    if rec is None:
+        raise NotFound(_("记录不存在"))
+    require_unit_access(rec.unit_id)
+    form = rec.pack_version.pack().forms.get(rec.form_id)
+    html = render_form(form.schema, rec.data, locale=_locale(), form_id="record-view",
+                       file_url=url_for("files.download", file_id="{id}").replace("%7Bid%7D", "{id}"))
+    return render("perform/record.html", record=rec, form=form, form_html=html)
+
+
+@files_bp.get("/<file_id>")
+@login_required
+def download(file_id: str):
+    """An evidence file, only for its unit and the commission's staff; always as a download."""
+    stored = StoredFile.get_or_none(StoredFile.id == file_id)
+    if stored is None:
+        raise NotFound(_("文件不存在"))
+    require_unit_access(stored.unit_id)
+    path = records.stored_path(stored, current_app.config["UPLOAD_FOLDER"])
+    if not path.is_file():
+        raise NotFound(_("文件不存在"))
+    # Always an attachment, never rendered inline: an uploaded HTML or SVG file
+    # must not run in the app's origin.
+    return send_file(path, mimetype=stored.content_type, as_attachment=True, download_name=stored.name,
+                     max_age=0)

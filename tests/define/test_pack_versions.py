@@ -93,3 +93,10 @@ def test_cli_install_and_publish(app):
     assert "installed" in result.output and "published" in result.output
     assert "already installed" in runner.invoke(args=["pack", "install", str(ROOT)]).output
     assert PackVersion.current() is not None
+
+
+def test_stored_forms_keep_their_field_order(app):
+    """Declaration order is the form's field order; storage must not sort keys."""
+    version, _, _ = install_directory(ROOT)
+    stored = PackVersion.get_by_id(version.id).pack().forms["decision"].schema
+    assert list(stored["properties"]["votes"]["properties"]) == ["for", "against", "abstain"]

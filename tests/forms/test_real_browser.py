@@ -14,18 +14,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def page():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        try:
-            browser = p.chromium.launch()
-        except Exception:
-            try:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium")
-            except Exception as exc:      # no browser on this machine
-                pytest.skip(f"no Chromium: {exc}")
-        yield browser.new_page()
-        browser.close()
+def page(browser):
+    """A blank page of the suite's one Chromium (tests/conftest.py: Debian's
+    /usr/bin/chromium, skipped or failed per REQUIRE_BROWSER when missing)."""
+    blank = browser.new_page()
+    yield blank
+    blank.close()
 
 
 def _form_data(page, html: str) -> list[tuple[str, str]]:

@@ -1,0 +1,77 @@
+"""Real Chromium: fill a 三重一大 decision record with a repeatable group, a field
+that appears and disappears with the answers, a Chinese error fixed, then submit."""
+import pytest
+
+from service.perform.models import Draft, Record
+
+pytestmark = pytest.mark.browser
+
+
+def _login(page, username):
+    page.goto("/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("correct-horse-9")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/dashboard")
+
+
+def test_fill_a_decision_record(page, make_user, units, unit_plan, screenshot_dir):
+    make_user("clerk", "unit", unit=units["street"])
+    _login(page, "clerk")
+    page.goto("/perform/fill/decision")
+    form = page.locator("form.record-form")
+    amount = form.get_by_label("涉及金额(万元)")
+
+    # The amount appears only for money and project decisions, re-rendered by the server.
+    assert amount.count() == 0
+    form.get_by_label("大额资金使用").check()
+    amount.wait_for()
+    form.get_by_label("重要干部任免").check()
+    amount.wait_for(state="detached")
+    form.get_by_label("大额资金使用").check()
+    amount.wait_for()
+    amount.fill("120")
+    amount.dispatch_event("change")
+    page.wait_for_load_state("networkidle")
+    assert "已自动保存草稿" in page.locator("#draft-status").inner_text()
+
+    # A repeatable group: two members' opinions in speaking order.
+    add = page.get_by_role("button", name="添加一项 班子成员发表意见")
+    add.click()
+    page.locator('[name="opinions/0/member"]').wait_for()
+    add.click()
+    page.locator('[name="opinions/1/member"]').wait_for()
+    page.fill('[name="opinions/0/order"]', "1")
+    page.fill('[name="opinions/0/member"]', "副书记")
+    page.locator('[name="opinions/0/opinion"][value="同意"]').check()
+    page.fill('[name="opinions/1/order"]', "2")
+    page.fill('[name="opinions/1/member"]', "书记")
+    page.locator('[name="opinions/1/opinion"][value="同意"]').check()
+
+    # A bad date: the Chinese message appears next to the field as it is left.
+    page.fill('[name="topic"]', "街道老旧小区改造资金安排")
+    date = form.get_by_label("决策日期")
+    date.fill("2022-06-15")
+    page.fill('[name="votes/for"]', "7")
+    page.fill('[name="votes/against"]', "-1")
+    page.locator('[name="votes/against"]').dispatch_event("change")
+    error = page.locator("#record-form-f-votes-against-wrap .dl-error")
+    error.wait_for()
+    assert "不能小于 0" in error.inner_text()
+    page.screenshot(path=str(screenshot_dir / "form-inline-error.png"), full_page=True)
+    page.fill('[name="votes/against"]', "0")
+    page.locator('[name="votes/against"]').dispatch_event("change")
+    error.wait_for(state="detached")
+    page.fill('[name="votes/abstain"]', "0")
+    form.get_by_label("决策机构").select_option("党工委会议")
+    form.get_by_label("主要负责人末位表态").check()
+    form.get_by_label("集体讨论决定").check()
+
+    page.get_by_role("button", name="提交记录").click()
+    page.get_by_text("已提交记录").wait_for()
+    page.screenshot(path=str(screenshot_dir / "form-submitted.png"), full_page=True)
+    record = Record.get()
+    assert record.data["category"] == "大额资金使用" and record.data["amount_wan"] == 120
+    assert [o["member"] for o in record.data["opinions"]] == ["副书记", "书记"]
+    assert record.data["votes"] == {"for": 7, "against": 0, "abstain": 0}
+    assert Draft.select().count() == 0

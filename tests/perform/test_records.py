@@ -1,0 +1,143 @@
+"""Filling forms: drafts, validation, submission, evidence files, access."""
+import io
+import json
+
+from service.audit import AuditEntry
+from service.perform.models import Draft, Record, StoredFile
+
+TALK = {"date": "2022-05-10", "talk_type": "日常", "initiator_role": "主要负责人", "target_name": "班子成员甲",
+        "target_roles": ["班子成员"], "reason": "岗位变动"}
+
+
+def _talk_fields(**extra):
+    fields = {"date": "2022-05-10", "talk_type": "日常", "initiator_role": "主要负责人",
+              "target_name": "班子成员甲", "target_roles": "班子成员", "reason": "岗位变动",
+              "content/problems": "指出推进不够有力", "content/requirements": "按期整改", "response": "诚恳接受"}
+    fields.update(extra)
+    return fields
+
+
+def test_the_unit_sees_what_its_plan_asks_to_record(clerk, unit_plan):
+    page = clerk.get("/perform/").get_data(as_text=True)
+    assert "2022 年度需记录的事项" in page and "/perform/fill/talk" in page
+
+
+def test_fill_page_renders_the_form_of_the_plans_version(clerk, unit_plan):
+    page = clerk.get("/perform/fill/talk").get_data(as_text=True)
+    assert "谈心谈话记录" in page and 'enctype="multipart/form-data"' in page
+    assert 'name="talk_type"' in page and "/perform/fill/talk/refresh" in page
+
+
+def test_submitting_a_valid_form_creates_an_audited_record(clerk, unit_plan):
+    response = clerk.post("/perform/fill/talk", _talk_fields())
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    record = Record.get()
+    assert record.form_id == "talk" and record.unit_id == unit_plan.unit_id
+    assert record.pack_version_id == unit_plan.pack_version_id and str(record.record_date) == "2022-05-10"
+    assert record.data["target_roles"] == ["班子成员"]
+    assert AuditEntry.select().where((AuditEntry.object_type == "record") & (AuditEntry.action == "create")).count() == 1
+    page = clerk.get(response.headers["Location"]).get_data(as_text=True)
+    assert "班子成员甲" in page and "已提交记录" in page
+
+
+def test_invalid_submission_shows_chinese_errors_keeps_input_and_saves_a_draft(clerk, unit_plan):
+    response = clerk.post("/perform/fill/talk", _talk_fields(date="", target_name="某某"))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "此项为必填项" in text and 'value="某某"' in text and 'aria-invalid="true"' in text
+    assert Record.select().count() == 0
+    draft = Draft.get()
+    assert draft.data["target_name"] == "某某"
+
+
+def test_a_draft_autosaves_on_refresh_and_resumes(clerk, unit_plan):
+    response = clerk.post("/perform/fill/talk/refresh", _talk_fields(place="会议室"), htmx=True)
+    assert response.status_code == 200 and "已自动保存草稿" in response.get_data(as_text=True)
+    page = clerk.get("/perform/fill/talk").get_data(as_text=True)
+    assert "已恢复您上次未提交的草稿" in page and 'value="会议室"' in page
+    assert clerk.post("/perform/fill/talk", _talk_fields()).status_code == 302
+    assert Draft.select().count() == 0  # submitting consumes the draft
+
+
+def test_inline_validation_returns_only_that_field(clerk, unit_plan):
+    fields = _talk_fields(date="2022-13-45")
+    fields["__field"] = "date"
+    response = clerk.post("/perform/fill/talk/field", fields, htmx=True)
+    text = response.get_data(as_text=True)
+    assert "<html" not in text and 'name="date"' in text and 'name="place"' not in text
+    assert "日期" in text and 'aria-invalid="true"' in text
+
+
+def test_evidence_upload_is_stored_and_served_only_to_the_unit_and_staff(clerk, unit_plan, app, make_user, client):
+    fields = _talk_fields()
+    fields["attachments"] = (io.BytesIO(b"%PDF-1.4 minutes"), "谈话记录.pdf", "application/pdf")
+    response = clerk.post("/perform/fill/talk", fields, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    record = Record.get()
+    ref = record.data["attachments"][0]
+    stored = StoredFile.get_by_id(ref["id"])
+    assert stored.name == "谈话记录.pdf" and stored.size == 16
+    download = clerk.get(f"/files/{stored.id}")
+    assert download.status_code == 200 and download.data == b"%PDF-1.4 minutes"
+    assert "attachment" in download.headers["Content-Disposition"]
+    other = make_user.unit("Z09", "别的镇", type="镇")
+    make_user("stranger", "unit", unit=other)
+    outsider = type(clerk)(app.test_client())
+    outsider.login("stranger")
+    assert outsider.get(f"/files/{stored.id}").status_code == 403
+    assert outsider.get(f"/perform/records/{record.id}").status_code == 403
+    make_user("insp", "inspector")
+    staff = type(clerk)(app.test_client())
+    staff.login("insp")
+    assert staff.get(f"/files/{stored.id}").status_code == 200
+
+
+def test_an_upload_of_the_wrong_type_is_refused_with_a_message(clerk, unit_plan):
+    fields = _talk_fields()
+    fields["attachments"] = (io.BytesIO(b"MZ..."), "tool.exe", "application/x-msdownload")
+    response = clerk.post("/perform/fill/talk", fields, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "tool.exe" in response.get_data(as_text=True)
+    assert StoredFile.select().count() == 0 and Record.select().count() == 0
+
+
+def test_a_forged_file_reference_is_refused(clerk, unit_plan, make_user, units):
+    from service import audit
+    from service.auth.models import User
+    other = make_user.unit("Z09", "别的镇", type="镇")
+    owner = make_user("someone", "unit", unit=other)
+    foreign = audit.create(StoredFile, id="00000000-0000-4000-8000-000000000001", unit=other, uploaded_by=owner,
+                           name="secret.pdf", content_type="application/pdf", size=3, sha256="x", path="00/x")
+    fields = _talk_fields()
+    fields["attachments/__file"] = json.dumps(foreign.reference())
+    response = clerk.post("/perform/fill/talk", fields)
+    assert response.status_code == 422 and "附件无效" in response.get_data(as_text=True)
+    assert Record.select().count() == 0
+
+
+def test_staff_cannot_fill_and_see_every_record(app, make_user, unit_plan, clerk):
+    clerk.post("/perform/fill/talk", _talk_fields())
+    make_user("boss", "admin")
+    admin_client = type(clerk)(app.test_client())
+    admin_client.login("boss")
+    assert admin_client.get("/perform/fill/talk").status_code == 403
+    listing = admin_client.get("/perform/").get_data(as_text=True)
+    assert "谈心谈话记录" in listing and "临江街道" in listing
+    csv_text = admin_client.get("/perform/?export=csv").data.decode("utf-8-sig")
+    assert "临江街道" in csv_text
+
+
+def test_unknown_form_and_foreign_plan_item_are_404(clerk, unit_plan, version, units):
+    from service.define import plans
+    assert clerk.get("/perform/fill/nope").status_code == 404
+    other_plan, _ = plans.generate_plan(units["soe"], 2022, version)
+    plans.publish_plan(other_plan)
+    item = other_plan.ordered_items()[0]
+    assert clerk.get(f"/perform/fill/{item.form}?item={item.id}").status_code == 404
+
+
+def test_discarding_a_draft(clerk, unit_plan):
+    clerk.post("/perform/fill/talk/refresh", _talk_fields(), htmx=True)
+    draft = Draft.get()
+    clerk.post(f"/perform/drafts/{draft.id}/discard")
+    assert Draft.select().count() == 0
