@@ -227,6 +227,22 @@ def page(browser, live_server):
     context.close()
 
 
+def browser_login(page, username: str, password: str = PASSWORD, *, expect_dashboard: bool = True) -> None:
+    """Log in through the login page, as a person would."""
+    page.goto("/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    if expect_dashboard:
+        page.wait_for_url("**/dashboard")
+
+
+@pytest.fixture
+def login():
+    """``login(page, username[, password])``: log a browser page in."""
+    return browser_login
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
     """Where browser tests leave screenshots for people to look at."""

@@ -4,17 +4,11 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def _login(page, username, password="correct-horse-9"):
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
 
-
-def test_admin_logs_in_and_sees_the_chinese_dashboard(page, make_user, screenshot_dir):
+def test_admin_logs_in_and_sees_the_chinese_dashboard(page, login, make_user, screenshot_dir):
     make_user("admin", "admin", display_name="纪委监委管理员")
     make_user.unit("Q01", "区发展和改革局")
-    _login(page, "admin")
+    login(page, "admin")
     page.wait_for_url("**/dashboard")
     assert page.get_by_role("heading", name="工作台").is_visible()
     nav = page.get_by_role("navigation", name="五个环节")
@@ -24,20 +18,20 @@ def test_admin_logs_in_and_sees_the_chinese_dashboard(page, make_user, screensho
     page.screenshot(path=str(screenshot_dir / "dashboard-admin.png"), full_page=True)
 
 
-def test_wrong_password_shows_the_message_and_no_session(page, make_user, screenshot_dir):
+def test_wrong_password_shows_the_message_and_no_session(page, login, make_user, screenshot_dir):
     make_user("admin", "admin")
-    _login(page, "admin", "not-the-password")
+    login(page, "admin", "not-the-password", expect_dashboard=False)
     assert page.get_by_role("alert").inner_text() == "用户名或密码错误"
     page.screenshot(path=str(screenshot_dir / "login-wrong-password.png"))
     page.goto("/dashboard")
     assert "/login" in page.url
 
 
-def test_unit_user_gets_403_on_another_units_page(page, make_user):
+def test_unit_user_gets_403_on_another_units_page(page, login, make_user):
     mine = make_user.unit("A01", "甲单位")
     other = make_user.unit("B01", "乙单位")
     make_user("clerk", "unit", unit=mine)
-    _login(page, "clerk")
+    login(page, "clerk")
     page.wait_for_url("**/dashboard")
     response = page.goto(f"/units/{other.id}")
     assert response.status == 403
@@ -45,11 +39,11 @@ def test_unit_user_gets_403_on_another_units_page(page, make_user):
     assert page.goto(f"/units/{mine.id}").status == 200
 
 
-def test_htmx_filter_updates_the_list_in_place(page, make_user, screenshot_dir):
+def test_htmx_filter_updates_the_list_in_place(page, login, make_user, screenshot_dir):
     make_user("admin", "admin")
     make_user.unit("J01", "江滨街道", type="街道")
     make_user.unit("Q01", "区财政局", type="区直单位")
-    _login(page, "admin")
+    login(page, "admin")
     page.goto("/units/")
     page.get_by_label("类型").select_option("街道")
     page.wait_for_function("() => !document.querySelector('#results').innerText.includes('区财政局')")
@@ -58,8 +52,8 @@ def test_htmx_filter_updates_the_list_in_place(page, make_user, screenshot_dir):
     page.screenshot(path=str(screenshot_dir / "units-filtered.png"), full_page=True)
 
 
-def test_language_switch_in_the_browser(page, make_user):
+def test_language_switch_in_the_browser(page, login, make_user):
     make_user("admin", "admin")
-    _login(page, "admin")
+    login(page, "admin")
     page.get_by_role("button", name="English").click()
     assert page.get_by_role("heading", name="Dashboard").is_visible()

@@ -35,6 +35,11 @@ def _locale() -> str:
     return "en" if str(get_locale()) == "en" else "zh-CN"
 
 
+def _file_url() -> str:
+    """The link template the renderer fills with a stored file's id."""
+    return url_for("files.download", file_id="{id}").replace("%7Bid%7D", "{id}")
+
+
 def _current_plan(unit_id: int) -> Plan | None:
     """The unit's newest published plan (records are made under its pack version)."""
     return (Plan.select().where((Plan.unit == unit_id) & (Plan.status == "published"))
@@ -112,12 +117,14 @@ class _Context:
                 "refresh": url_for("perform.refresh", **args),
                 "validate_field": url_for("perform.validate_field", **args)}
 
-    def render(self, data, errors=None, choices=None) -> str:
+    def options(self, choices=None) -> dict:
+        """Renderer options shared by the whole form and a single field."""
         urls = self.urls()
-        return render_form(self.schema, data, errors, locale=_locale(), form_id=FORM_ID,
-                           hx={"refresh": urls["refresh"], "validate_field": urls["validate_field"]},
-                           file_url=url_for("files.download", file_id="{id}").replace("%7Bid%7D", "{id}"),
-                           choices=choices or {})
+        return {"locale": _locale(), "form_id": FORM_ID, "file_url": _file_url(), "choices": choices or {},
+                "hx": {"refresh": urls["refresh"], "validate_field": urls["validate_field"]}}
+
+    def render(self, data, errors=None, choices=None) -> str:
+        return render_form(self.schema, data, errors, **self.options(choices))
 
 
 def _read(ctx: _Context):
@@ -209,11 +216,7 @@ def validate_field(form_id: str):
     draft = _autosave(ctx, post.data)
     field = post.field or ""
     errors = upload_errors + errors_for(validate(ctx.schema, post.data, locale=_locale()), "/" + field)
-    urls = ctx.urls()
-    html = render_field(ctx.schema, field, post.data, errors, locale=_locale(), form_id=FORM_ID,
-                        hx={"refresh": urls["refresh"], "validate_field": urls["validate_field"]},
-                        file_url=url_for("files.download", file_id="{id}").replace("%7Bid%7D", "{id}"),
-                        choices=post.choices)
+    html = render_field(ctx.schema, field, post.data, errors, **ctx.options(post.choices))
     return html + _saved_badge(draft), 200, {"Vary": "HX-Request"}
 
 
@@ -239,7 +242,7 @@ def record(record_id: int):
     require_unit_access(rec.unit_id)
     form = rec.pack_version.pack().forms.get(rec.form_id)
     html = render_form(form.schema, rec.data, locale=_locale(), form_id="record-view",
-                       file_url=url_for("files.download", file_id="{id}").replace("%7Bid%7D", "{id}"))
+                       file_url=_file_url())
     return render("perform/record.html", record=rec, form=form, form_html=html)
 
 

@@ -1,8 +1,14 @@
 """Values every template can use: navigation, roles, languages."""
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
 from flask_babel import get_locale
+
+
+def export_url(fmt: str) -> str:
+    """This very list (same filters) as a download in ``fmt`` (csv or xlsx)."""
+    args = {k: v for k, v in request.args.items() if k not in ("export", "page")}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, export=fmt)
 
 
 def init_app(app) -> None:
@@ -14,4 +20,5 @@ def init_app(app) -> None:
     @app.context_processor
     def _inject():
         return {"stages": STAGES, "role_labels": ROLES, "languages": LANGUAGES,
-                "current_locale": str(get_locale()), "request_path": request.path}
+                "current_locale": str(get_locale()), "request_path": request.path,
+                "export_url": export_url}

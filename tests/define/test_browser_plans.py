@@ -7,19 +7,12 @@ from service.define.models import PlanItem
 pytestmark = pytest.mark.browser
 
 
-def _login(page, username):
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/dashboard")
 
-
-def test_admin_tunes_a_plan_and_the_unit_sees_it(page, browser, live_server, make_user, version, units, screenshot_dir):
+def test_admin_tunes_a_plan_and_the_unit_sees_it(page, login, browser, live_server, make_user, version, units, screenshot_dir):
     make_user("admin", "admin")
     plan, _ = plans.generate_plan(units["bureau"], 2022, version)
     first, second = plan.ordered_items()[:2]
-    _login(page, "admin")
+    login(page, "admin")
     page.goto(f"/define/plans/{plan.id}")
 
     # Switching off without a reason: the message appears in the row, nothing changes.
@@ -48,7 +41,7 @@ def test_admin_tunes_a_plan_and_the_unit_sees_it(page, browser, live_server, mak
     make_user("clerk", "unit", unit=units["bureau"])
     context = browser.new_context(base_url=live_server, locale="zh-CN")
     clerk = context.new_page()
-    _login(clerk, "clerk")
+    login(clerk, "clerk")
     clerk.goto("/define/?year=2022")
     clerk.wait_for_url(f"**/define/plans/{plan.id}")
     assert first.text not in clerk.content()

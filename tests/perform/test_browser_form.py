@@ -7,17 +7,10 @@ from service.perform.models import Draft, Record
 pytestmark = pytest.mark.browser
 
 
-def _login(page, username):
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/dashboard")
 
-
-def test_fill_a_decision_record(page, make_user, units, unit_plan, screenshot_dir):
+def test_fill_a_decision_record(page, login, make_user, units, unit_plan, screenshot_dir):
     make_user("clerk", "unit", unit=units["street"])
-    _login(page, "clerk")
+    login(page, "clerk")
     page.goto("/perform/fill/decision")
     form = page.locator("form.record-form")
     amount = form.get_by_label("涉及金额(万元)")

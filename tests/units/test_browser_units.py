@@ -8,15 +8,8 @@ from .files import xlsx_bytes
 pytestmark = pytest.mark.browser
 
 
-def _login(page, username):
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/dashboard")
 
-
-def test_admin_imports_an_xlsx_previews_and_confirms(page, make_user, tmp_path, screenshot_dir):
+def test_admin_imports_an_xlsx_previews_and_confirms(page, login, make_user, tmp_path, screenshot_dir):
     make_user("admin", "admin", display_name="纪委监委管理员")
     make_user.unit("Q01", "区发改局", type="区直单位", risk_areas=["项目审批"])
     rows = [["Q01", "区发展和改革局", "区直单位", None, "项目建设", "项目审批、资金分配", 2, "否", "周某", "党组书记、局长"],
@@ -25,7 +18,7 @@ def test_admin_imports_an_xlsx_previews_and_confirms(page, make_user, tmp_path, 
             ["G01", "区城市建设投资集团有限公司", "国企", None, "项目建设", "工程招投标、融资管理", 7, "否", "施某", "党委书记、董事长"]]
     path = tmp_path / "单位名单.xlsx"
     path.write_bytes(xlsx_bytes(rows))
-    _login(page, "admin")
+    login(page, "admin")
     page.goto("/units/")
     page.get_by_role("link", name="批量导入").click()
     page.get_by_label("CSV 或 XLSX 文件").set_input_files(str(path))
@@ -48,14 +41,14 @@ def test_admin_imports_an_xlsx_previews_and_confirms(page, make_user, tmp_path, 
     assert Unit.get(Unit.code == "J01-1").parent.code == "J01"
 
 
-def test_import_with_problems_lists_them(page, make_user, tmp_path, screenshot_dir):
+def test_import_with_problems_lists_them(page, login, make_user, tmp_path, screenshot_dir):
     make_user("admin", "admin")
     rows = [["A1", "甲单位", "区直", None, None, None, 1, "否", None, None],
             ["A2", None, "镇", "ZZZ", None, None, "两个", "否", None, None],
             ["A1", "丙单位", "镇", None, None, None, 1, "否", None, None]]
     path = tmp_path / "有问题的名单.xlsx"
     path.write_bytes(xlsx_bytes(rows))
-    _login(page, "admin")
+    login(page, "admin")
     page.goto("/units/import")
     page.get_by_label("CSV 或 XLSX 文件").set_input_files(str(path))
     page.get_by_role("button", name="上传并预览").click()
@@ -67,11 +60,11 @@ def test_import_with_problems_lists_them(page, make_user, tmp_path, screenshot_d
     assert Unit.select().count() == 0
 
 
-def test_edit_form_checks_a_field_on_blur(page, make_user, screenshot_dir):
+def test_edit_form_checks_a_field_on_blur(page, login, make_user, screenshot_dir):
     make_user("admin", "admin")
     make_user.unit("Q01", "区发改局")
     unit = make_user.unit("Q02", "区财政局")
-    _login(page, "admin")
+    login(page, "admin")
     page.goto(f"/units/{unit.id}")
     page.get_by_role("link", name="编辑").click()
     code = page.get_by_label("编号")
