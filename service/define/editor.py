@@ -514,7 +514,7 @@ class TraceNode:
     def read_text(self) -> str:
         """For var/val: the path read, as an admin wrote it (records, unit.type)."""
         if self.op == "var" and self.args and isinstance(self.args[0], str):
-            return self.args[0] or "（整个数据）"
+            return self.args[0]
         if self.op == "val" and self.args and all(isinstance(a, (str, int)) for a in self.args):
             return ".".join(str(a) for a in self.args)
         return self.args_text
@@ -603,7 +603,7 @@ def try_rule(rule: Any, data: Any, today: str) -> TryResult:
     result = TryResult(value=explained.get("result"), trace=_node(explained.get("trace") or {}))
     if "error" in explained:
         err = explained["error"]
-        zh, en = RULE_ERROR_TYPES.get(err.get("type"), (str(err.get("type")), str(err.get("type"))))
+        zh, en = RULE_ERROR_TYPES.get(err.get("type"), (f"规则抛出 {short_json(err.get('type'))}", "thrown"))
         result.error = (f"运行出错：{zh}（{err.get('message', '')}）", f"evaluation failed: {err.get('type')}: {err.get('message', '')}")
         return result
     _mark_failed(result.trace, result.failed)
