@@ -107,6 +107,25 @@ def parse_json_text(text: str, file: str = "", *, limit: int = MAX_EDIT_BYTES) -
         return None, [Problem(file, "", "json-invalid", f"JSON 中不允许使用 {exc}", f"{exc} is not valid JSON")]
 
 
+# Stored files come back with sorted keys; people read these in this order.
+KEY_ORDER = ["$schema", "$id", "id", "list", "category", "title", "text", "description", "x-i18n", "type",
+             "frequency", "min_count", "form", "applies_if", "check", "due", "weight", "finding", "holder",
+             "supervisor", "properties", "required", "additionalProperties", "x-order"]
+
+
+def readable_order(value: Any, depth: int = 0) -> Any:
+    """A copy of ``value`` with object keys in KEY_ORDER first (the rest as they were)."""
+    if depth > 200:
+        return value
+    if isinstance(value, list):
+        return [readable_order(v, depth + 1) for v in value]
+    if not isinstance(value, dict):
+        return value
+    rank = {k: i for i, k in enumerate(KEY_ORDER)}
+    keys = sorted(value, key=lambda k: rank.get(k, len(KEY_ORDER)))
+    return {k: readable_order(value[k], depth + 1) for k in keys}
+
+
 def pretty(value: Any, width: int = 88) -> str:
     """JSON for people: short arrays and objects on one line, longer ones broken up."""
     def one_line(v):
@@ -124,7 +143,7 @@ def pretty(value: Any, width: int = 88) -> str:
         return "[\n" + ",\n".join(inner) + "\n" + " " * indent + "]"
 
     try:
-        return render(value, 0)
+        return render(readable_order(value), 0)
     except RecursionError:
         return json.dumps(value, ensure_ascii=False)
 
@@ -404,6 +423,16 @@ def content_hash_ignoring_version(files: dict) -> str:
     return content_hash(with_version(files, ""))
 
 
+def form_fields(schema: Any) -> list[tuple[str, str]]:
+    """(name, title) of a form's top-level fields, in the form's own x-order."""
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(props, dict):
+        return []
+    order = [n for n in (schema.get("x-order") or []) if isinstance(n, str) and n in props]
+    names = order + [n for n in props if n not in order]
+    return [(n, props[n].get("title", "") if isinstance(props[n], dict) else "") for n in names]
+
+
 # --------------------------------------------------------------------------- try it
 
 def sample_period(item, year: int = DEMO_YEAR) -> str:
@@ -511,6 +540,13 @@ class TraceNode:
         return short_json(self.args)
 
     @property
+    def comparison(self) -> tuple[str, str, str] | None:
+        """(left, symbol, right) for a two-sided comparison, to say it in words."""
+        if self.op in _SYMBOLS and len(self.args) == 2:
+            return short_json(self.args[0], 60), _SYMBOLS[self.op], short_json(self.args[1], 60)
+        return None
+
+    @property
     def read_text(self) -> str:
         """For var/val: the path read, as an admin wrote it (records, unit.type)."""
         if self.op == "var" and self.args and isinstance(self.args[0], str):
@@ -551,6 +587,7 @@ class TryResult:
 
 
 _LOGICAL = {"and", "or", "!!", "if", "?:"}
+_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "=", "===": "=", "!=": "≠", "!==": "≠"}
 _CONDITIONS = {"==", "!=", "===", "!==", "<", "<=", ">", ">=", "in", "!", "all", "some", "none",
                "in_period", "missing", "missing_some"}
 

@@ -95,7 +95,7 @@ def _page(version, pack, target, *, text: str | None = None, status: int = 200, 
                   units=_units() if item else [], note=_default_note(target) if note is None else note,
                   next_version=editor.bump_version(version.version, _taken_versions(version.pack_id)),
                   can_save=current_user.is_admin, preview=preview, preview_error=preview_error,
-                  max_kb=editor.MAX_EDIT_BYTES // 1024)
+                  max_kb=editor.MAX_EDIT_BYTES // 1024, form_fields=editor.form_fields)
 
 
 # --------------------------------------------------------------------------- pages

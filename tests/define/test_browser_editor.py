@@ -53,7 +53,7 @@ def test_admin_edits_tries_saves_and_publishes_a_check_rule(page, make_user, ver
     page.get_by_role("button", name="运行").click()
     result.get_by_text("未满足的条件").wait_for()
     text = result.inner_text()
-    assert "结果：未达标" in text and "得到 [0, 1] → 假" in text and "计算过程" in text
+    assert "结果：未达标" in text and "得到 [0, 1] → 假" in text and "0 ≥ 1 不成立" in text and "计算过程" in text
     page.screenshot(path=str(screenshot_dir / "pack-editor-tryit.png"), full_page=True)
 
     # Save: a new draft version, listed; the old one is unchanged.
@@ -77,6 +77,11 @@ def test_admin_edits_tries_saves_and_publishes_a_check_rule(page, make_user, ver
 def test_form_preview_follows_the_edited_json(page, make_user, version, screenshot_dir):
     make_user("admin", "admin")
     _login(page, "admin")
+    page.goto(f"/define/packs/{version.id}?list=first-responsible")
+    page.get_by_role("heading", name="政治建设").wait_for()
+    page.screenshot(path=str(screenshot_dir / "pack-version.png"))
+    page.goto(f"/define/packs/{version.id}/forms/first-topic")
+    page.screenshot(path=str(screenshot_dir / "pack-form-preview.png"), full_page=True)
     page.goto(f"/define/packs/{version.id}/forms/first-topic/edit")
     preview = page.locator("#form-preview")
     assert "学习日期" in preview.inner_text()
