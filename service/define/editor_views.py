@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import role_required
+from ..i18n import N_
 from ..packs import Problem, content_hash
 from ..packs.store import PackVersion, store_files
 from ..units.models import Unit
@@ -22,7 +23,7 @@ from . import editor
 from .blueprint import bp
 from .pack_views import _version, preview_html
 
-PART_LABELS = {"check": "检查规则", "applies_if": "适用规则", "item": "整个条目"}
+PART_LABELS = {"check": N_("检查规则"), "applies_if": N_("适用规则"), "item": N_("整个条目")}
 MAX_UNITS_OFFERED = 200
 
 
