@@ -252,3 +252,10 @@ def test_try_rule_errors_are_chinese_messages(rule, data, expected):
 def test_valid_date():
     assert editor.valid_date("2022-12-31")
     assert not editor.valid_date("2022-13-01") and not editor.valid_date("31/12/2022") and not editor.valid_date("")
+
+
+def test_pretty_puts_the_keys_people_look_for_first(pack):
+    text = editor.pretty(json.loads(json.dumps(pack.forms["first-topic"].schema, sort_keys=True)))
+    lines = [line.strip() for line in text.splitlines()]
+    assert lines[1].startswith('"$schema"') and lines[3].startswith('"title"')
+    assert editor.form_fields(pack.forms["first-topic"].schema)[:2] == [("date", "学习日期"), ("meeting_type", "会议类型")]

@@ -276,3 +276,38 @@ def test_unit_users_cannot_open_the_editor(client, make_user, version):
     client.login("clerk")
     assert client.get(_url(version, "edit")).status_code == 403
     assert client.post(_url(version, "check?part=check"), {"text": "{}"}, htmx=True).status_code == 403
+
+
+# --------------------------------------------------------------------------- hostile input
+
+def _nested_rule(depth):
+    rule = True
+    for _ in range(depth):
+        rule = {"!": [rule]}
+    return rule
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("[" * 100_000, "JSON 嵌套层数过深"),
+    (json.dumps(_nested_rule(150)), "过深"),
+    ('{"==": [1, 1], "!=": [1, 2]}', "运算对象只能有一个键"),
+    ("\x00", "JSON 格式错误"),
+])
+def test_hostile_text_gets_a_message_not_a_500(admin_client, version, text, expected):
+    response = admin_client.post(_url(version, "check?part=check"), {"text": text}, htmx=True)
+    assert response.status_code == 200 and expected in response.get_data(as_text=True)
+    saved = admin_client.post(_url(version, "save?part=check"), {"text": text, "note": ""})
+    assert saved.status_code == 422 and expected in saved.get_data(as_text=True)
+    assert PackVersion.select().count() == 1
+
+
+def test_hostile_form_schema_gets_a_message(admin_client, version):
+    schema = {"type": "string"}
+    for _ in range(60):
+        schema = {"type": "object", "properties": {"x": schema}}
+    response = admin_client.post(f"/define/packs/{version.id}/forms/first-topic/check", {"text": json.dumps(schema)},
+                                 htmx=True)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "发现" in body and "表单渲染器拒绝该表单" in body
+    response = admin_client.post(f"/define/packs/{version.id}/forms/first-topic/check", {"text": "[1, 2]"}, htmx=True)
+    assert response.status_code == 200 and "表单定义必须是 JSON 对象" in response.get_data(as_text=True)
