@@ -338,6 +338,7 @@ def check_edit(pack: Pack, target: Target, text: str, *, whole_pack: bool = True
                                            "an item must be a JSON object"))
             return result
         item = pack.item(target.id)
+        result.problems += item_schema_problems(pack, target, value)
         if "applies_if" in value and value["applies_if"] is not None:
             result.problems += rule_problems(value["applies_if"], pack.profile_schema or None, base="/applies_if")
         if "check" in value:
@@ -370,15 +371,28 @@ def new_pack_problems(pack: Pack, target: Target, files: dict) -> list[Problem]:
     except Exception as exc:  # noqa: BLE001 - a checker bug is a message, not a 500
         return [Problem("", "", "pack-check-error", f"规则包检查出错：{type(exc).__name__}",
                         f"pack check failed: {type(exc).__name__}")]
+    return relative_problems(target, [p for p in found if _key(p) not in known])
+
+
+def relative_problems(target: Target, problems: list[Problem]) -> list[Problem]:
+    """Problems inside the edited value get pointers relative to it (and no file)."""
     out = []
     prefix = target.value_pointer
-    for p in found:
-        if _key(p) in known:
-            continue
+    for p in problems:
         if p.file == target.file and (p.pointer == prefix or p.pointer.startswith(prefix + "/") or not prefix):
             p = Problem("", p.pointer[len(prefix):], p.code, p.message_zh, p.message_en)
         out.append(p)
     return out
+
+
+def item_schema_problems(pack: Pack, target: Target, value: Any) -> list[Problem]:
+    """An edited item against the items file schema (required fields, types, allowed keys)."""
+    from ..packs.validation import validate_files
+
+    holder = {"list": pack.item(target.id).list, "items": [value]}
+    found = validate_files({target.file: holder})
+    return [Problem("", p.pointer[len("/items/0"):], p.code, p.message_zh, p.message_en)
+            for p in found if p.file == target.file and p.pointer.startswith("/items/0")]
 
 
 def save_problems(files: dict) -> list[Problem]:

@@ -224,6 +224,9 @@ def _save(version, pack, target):
 
 
 def _refused(version, pack, target, text, note, problems, check):
+    # The list goes next to the editor, pointers relative to the edited value where they fall inside it.
+    check.problems = editor.relative_problems(target, problems)
+    check.pack_checked = check.parsed
     return _page(version, pack, target, text=text, note=note, status=422, save_problems=problems, check=check)
 
 

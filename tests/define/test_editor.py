@@ -259,3 +259,11 @@ def test_pretty_puts_the_keys_people_look_for_first(pack):
     lines = [line.strip() for line in text.splitlines()]
     assert lines[1].startswith('"$schema"') and lines[3].startswith('"title"')
     assert editor.form_fields(pack.forms["first-topic"].schema)[:2] == [("date", "学习日期"), ("meeting_type", "会议类型")]
+
+
+def test_whole_item_is_checked_against_the_items_schema(pack):
+    result = _check(pack, "fr-first-topic", "item", {"id": "fr-first-topic", "check": {"==": [1, 1]}, "bogus": 1},
+                    whole_pack=False)
+    messages = [p.message_zh for p in result.problems]
+    assert any("缺少必填项 'text'" in m for m in messages) and any("bogus" in p.message_en for p in result.problems)
+    assert all(p.pointer == "" and not p.file for p in result.problems)

@@ -209,6 +209,8 @@ def test_save_is_refused_with_the_problems_listed(admin_client, version):
     assert response.status_code == 422
     assert "未保存：规则包检查发现" in body and "rules/tests/" in body and "未通过" in body
     assert "{&#34;&gt;=&#34;: [0, 1]}</textarea>" in body and 'value="试试"' in body  # what the admin typed is kept
+    messages = body[body.index('id="editor-messages"'):body.index('class="save-bar"')]
+    assert "rules/tests/" in messages and "未通过" in messages  # listed next to the editor
     response = admin_client.post(_url(version, "save?part=check"), {"text": '{">=": [', "note": "x"})
     assert response.status_code == 422 and "JSON 格式错误" in response.get_data(as_text=True)
     assert PackVersion.select().count() == 1
