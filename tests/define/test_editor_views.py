@@ -313,3 +313,18 @@ def test_hostile_form_schema_gets_a_message(admin_client, version):
     assert response.status_code == 200 and "发现" in body and "表单渲染器拒绝该表单" in body
     response = admin_client.post(f"/define/packs/{version.id}/forms/first-topic/check", {"text": "[1, 2]"}, htmx=True)
     assert response.status_code == 200 and "表单定义必须是 JSON 对象" in response.get_data(as_text=True)
+
+
+def test_every_form_of_the_pack_previews_or_says_why_not(admin_client, version):
+    for form_id in version.pack().forms:
+        response = admin_client.get(f"/define/packs/{version.id}/forms/{form_id}")
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200 and ('class="form-preview' in body or "无法预览此表单" in body), form_id
+
+
+def test_editor_pages_work_in_english(admin_client, version):
+    admin_client.post("/language/en", {"next": "/dashboard"})
+    for url in (_url(version, "edit"), f"/define/packs/{version.id}/forms/first-topic/edit",
+                _url(version, "")[:-1], f"/define/packs/{version.id}"):
+        response = admin_client.get(url)
+        assert response.status_code == 200 and '<html lang="en">' in response.get_data(as_text=True), url
