@@ -21,14 +21,14 @@ from ..web.errors import NotFound
 from ..web.render import render
 from . import editor
 from .blueprint import bp
-from .pack_views import _version, preview_html
+from .pack_views import MAX_ID, preview_html, version_or_404
 
 PART_LABELS = {"check": N_("检查规则"), "applies_if": N_("适用规则"), "item": N_("整个条目")}
 MAX_UNITS_OFFERED = 200
 
 
 def _load(version_id: int, kind: str, target_id: str, part: str = ""):
-    version = _version(version_id)
+    version = version_or_404(version_id)
     pack = version.pack()
     if kind == "item":
         target = editor.item_target(pack, target_id, part or "check")
@@ -46,7 +46,7 @@ def _units() -> list[Unit]:
 
 
 def _unit_profile(unit_id: str) -> dict | None:
-    unit = Unit.get_or_none(Unit.id == int(unit_id)) if unit_id.isdigit() else None
+    unit = Unit.get_or_none(Unit.id == int(unit_id)) if unit_id.isascii() and unit_id.isdigit() and int(unit_id) <= MAX_ID else None
     return unit.profile() if unit else None
 
 

@@ -39,8 +39,12 @@ def packs():
     return render("define/packs.html", versions=versions, sources=SOURCES)
 
 
-def _version(version_id: int) -> PackVersion:
-    version = PackVersion.get_or_none(PackVersion.id == version_id)
+MAX_ID = 2**31 - 1  # larger ids cannot exist (and PostgreSQL would refuse the comparison)
+
+
+def version_or_404(version_id: int) -> PackVersion:
+    """The stored version with this id, or NotFound."""
+    version = PackVersion.get_or_none(PackVersion.id == version_id) if 0 < version_id <= MAX_ID else None
     if version is None:
         raise NotFound(_("规则包版本不存在"))
     return version
@@ -50,7 +54,7 @@ def _version(version_id: int) -> PackVersion:
 @role_required("admin", "inspector")
 def pack(version_id: int):
     """One version: its lists, categories and items, and its forms."""
-    version = _version(version_id)
+    version = version_or_404(version_id)
     pack = version.pack()
     list_filter = request.args.get("list", "")
     items = [i for i in pack.items if not list_filter or i.list == list_filter]
@@ -80,7 +84,7 @@ def _item(pack, item_id: str):
 @role_required("admin", "inspector")
 def pack_item(version_id: int, item_id: str):
     """One item of a version: text, frequency, target, due, form, rules, finding."""
-    version = _version(version_id)
+    version = version_or_404(version_id)
     pack = version.pack()
     item = _item(pack, item_id)
     return render("define/pack_item.html", version=version, pack=pack, item=item,
@@ -109,7 +113,7 @@ def preview_html(schema) -> tuple[Markup | None, str | None]:
 @role_required("admin", "inspector")
 def pack_form(version_id: int, form_id: str):
     """A form of a version rendered as the unit's clerk will see it (nothing is submitted)."""
-    version = _version(version_id)
+    version = version_or_404(version_id)
     pack = version.pack()
     form = pack.forms.get(form_id)
     if form is None:
@@ -124,7 +128,7 @@ def pack_form(version_id: int, form_id: str):
 @role_required("admin")
 def publish_version(version_id: int):
     """Publish a stored version (audited); plans generated afterwards use it."""
-    version = _version(version_id)
+    version = version_or_404(version_id)
     publish(version)
     flash(_("已发布规则包 %(label)s", label=version.label), "success")
     return redirect(url_for("define.packs"))

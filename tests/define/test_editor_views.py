@@ -328,3 +328,13 @@ def test_editor_pages_work_in_english(admin_client, version):
                 _url(version, "")[:-1], f"/define/packs/{version.id}"):
         response = admin_client.get(url)
         assert response.status_code == 200 and '<html lang="en">' in response.get_data(as_text=True), url
+
+
+def test_out_of_range_ids_are_not_found(admin_client, version):
+    assert admin_client.get("/define/packs/99999999999999999999").status_code == 404
+    assert admin_client.get("/define/packs/99999999999999999999/items/fr-first-topic/edit").status_code == 404
+    sample = admin_client.get(_url(version, "sample?part=applies_if&unit=99999999999999999999"),
+                              headers={"HX-Request": "true"})
+    assert sample.status_code == 200 and "示例单位" in sample.get_data(as_text=True)
+    odd = admin_client.get(_url(version, "sample?part=applies_if&unit=²"), headers={"HX-Request": "true"})
+    assert odd.status_code == 200
