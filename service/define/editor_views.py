@@ -19,7 +19,7 @@ from ..packs.store import PackVersion, store_files
 from ..units.models import Unit
 from ..web.errors import NotFound
 from ..web.render import render
-from . import editor
+from . import editor, tryit
 from .blueprint import bp
 from .pack_views import MAX_ID, preview_html, version_or_404
 
@@ -58,8 +58,8 @@ def _sample(pack, target, *, unit_id: str = "", with_record: bool = True) -> str
     units = _units()
     profile = _unit_profile(unit_id) if unit_id else (units[0].profile() if units else None)
     if target.part == "applies_if":
-        return editor.pretty(profile or editor.EXAMPLE_PROFILE)
-    return editor.pretty(editor.check_sample(pack, item, profile, with_record=with_record))
+        return editor.pretty(profile or tryit.EXAMPLE_PROFILE)
+    return editor.pretty(tryit.check_sample(pack, item, profile, with_record=with_record))
 
 
 def _taken_versions(pack_id: str) -> set[str]:
@@ -92,7 +92,7 @@ def _page(version, pack, target, *, text: str | None = None, status: int = 200, 
                   save_problems=save_problems or [], result=result,
                   part_labels=PART_LABELS, parts=editor.ITEM_PARTS,
                   sample=_sample(pack, target) if sample is None else sample,
-                  today=(editor.sample_today(item) if item else "") if today is None else today,
+                  today=(tryit.sample_today(item) if item else "") if today is None else today,
                   units=_units() if item else [], note=_default_note(target) if note is None else note,
                   next_version=editor.bump_version(version.version, _taken_versions(version.pack_id)),
                   can_save=current_user.is_admin, preview=preview, preview_error=preview_error,
@@ -175,9 +175,9 @@ def _tried(pack, target, text: str, sample_text: str, today: str) -> dict:
     data, problems = editor.parse_json_text(sample_text)
     if problems:
         return {"message": _("示例数据有误：%(problem)s", problem=problems[0].message_zh)}
-    if not editor.valid_date(today):
+    if not tryit.valid_date(today):
         return {"message": _("“今天”须为日期，格式 YYYY-MM-DD，例如 2022-12-31。")}
-    return {"run": editor.try_rule(rule, data, today), "kind": "applies_if" if target.part == "applies_if" else "check"}
+    return {"run": tryit.try_rule(rule, data, today), "kind": "applies_if" if target.part == "applies_if" else "check"}
 
 
 @bp.post("/packs/<int:version_id>/items/<item_id>/try")

@@ -17,7 +17,7 @@ from ..packs.store import PackVersion, publish
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
 from ..web.render import render
-from . import editor
+from . import editor, tryit
 from .blueprint import bp
 from .models import FREQUENCIES
 
@@ -90,7 +90,7 @@ def pack_item(version_id: int, item_id: str):
     return render("define/pack_item.html", version=version, pack=pack, item=item,
                   list_names={lst.id: lst.name for lst in pack.lists},
                   categories={c.id: c.name for c in pack.categories}, frequencies=FREQUENCIES,
-                  pretty=editor.pretty, period=editor.sample_period(item))
+                  pretty=editor.pretty, period=tryit.sample_period(item))
 
 
 def form_locale() -> str:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from service.define import editor
+from service.define import editor, tryit
 from service.packs import build_pack, read_pack_files
 
 from .conftest import ROOT
@@ -199,13 +199,13 @@ def test_content_hash_ignoring_version(pack):
 
 def test_check_sample_is_the_items_first_period_with_one_record(pack):
     item = pack.item("fr-leader-leads-study")  # quarterly, form first-topic
-    data = editor.check_sample(pack, item)
+    data = tryit.check_sample(pack, item)
     assert data["period"] == {"id": "2022Q1", "kind": "quarter", "start": "2022-01-01", "end": "2022-03-31"}
     assert data["target"] == item.min_count and len(data["records"]) == 1
     assert data["records"][0]["date"] == "2022-01-10"
     assert set(data["unit"]) == {"name", "type", "tags", "risk_areas", "subordinate_units", "law_enforcement"}
-    assert editor.check_sample(pack, item, with_record=False)["records"] == []
-    assert editor.sample_today(item) == "2022-03-31"
+    assert tryit.check_sample(pack, item, with_record=False)["records"] == []
+    assert tryit.sample_today(item) == "2022-03-31"
 
 
 def test_sample_record_from_the_schema_fills_required_fields():
@@ -213,12 +213,12 @@ def test_sample_record_from_the_schema_fills_required_fields():
               "properties": {"date": {"type": "string", "format": "date"}, "kind": {"enum": ["甲", "乙"]},
                              "n": {"type": "integer", "minimum": 3}, "ok": {"type": "boolean"},
                              "roles": {"type": "array", "items": {"enum": ["x", "y"]}}, "free": {"type": "string"}}}
-    assert editor.sample_record(schema, "2022-05-01") == {"date": "2022-05-01", "kind": "甲", "n": 3, "ok": True,
+    assert tryit.sample_record(schema, "2022-05-01") == {"date": "2022-05-01", "kind": "甲", "n": 3, "ok": True,
                                                           "roles": ["x"]}
 
 
 def test_try_rule_explains_which_condition_failed():
-    run = editor.try_rule({"and": [{">=": [{"var": "a"}, 1]}, {">=": [{"var": "b"}, 2]}]}, {"a": 5, "b": 1}, "2022-12-31")
+    run = tryit.try_rule({"and": [{">=": [{"var": "a"}, 1]}, {">=": [{"var": "b"}, 2]}]}, {"a": 5, "b": 1}, "2022-12-31")
     assert run.error is None and run.value is False and not run.truthy
     assert [(n.op, n.args) for n in run.failed] == [(">=", [1, 2])]
     assert run.trace.op == "and" and run.trace.children[1].failed
@@ -226,12 +226,12 @@ def test_try_rule_explains_which_condition_failed():
 
 def test_try_rule_on_the_items_own_sample_is_met(pack):
     item = pack.item("fr-first-topic")
-    run = editor.try_rule(item.check, editor.check_sample(pack, item), editor.sample_today(item))
+    run = tryit.try_rule(item.check, tryit.check_sample(pack, item), tryit.sample_today(item))
     assert run.truthy and not run.failed
 
 
 def test_try_rule_numbers_repeated_evaluations_inside_iterations():
-    run = editor.try_rule({"count_if": [{"var": "r"}, {"==": [{"var": "x"}, 1]}]},
+    run = tryit.try_rule({"count_if": [{"var": "r"}, {"==": [{"var": "x"}, 1]}]},
                           {"r": [{"x": 1}, {"x": 2}]}, "2022-01-01")
     assert run.value == 1
     assert [c.index for c in run.trace.children if c.op == "=="] == [1, 2]
@@ -245,13 +245,13 @@ def test_try_rule_numbers_repeated_evaluations_inside_iterations():
     ({"nope": [1]}, {}, "未知运算符"),
 ])
 def test_try_rule_errors_are_chinese_messages(rule, data, expected):
-    run = editor.try_rule(rule, data, "2022-01-01")
+    run = tryit.try_rule(rule, data, "2022-01-01")
     assert run.error and expected in run.error[0] and not run.truthy
 
 
 def test_valid_date():
-    assert editor.valid_date("2022-12-31")
-    assert not editor.valid_date("2022-13-01") and not editor.valid_date("31/12/2022") and not editor.valid_date("")
+    assert tryit.valid_date("2022-12-31")
+    assert not tryit.valid_date("2022-13-01") and not tryit.valid_date("31/12/2022") and not tryit.valid_date("")
 
 
 def test_pretty_puts_the_keys_people_look_for_first(pack):
