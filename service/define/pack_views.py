@@ -59,7 +59,8 @@ def pack(version_id: int):
     list_filter = request.args.get("list", "")
     items = [i for i in pack.items if not list_filter or i.list == list_filter]
     return render("define/pack.html", version=version, pack=pack, items=items, list_filter=list_filter,
-                  tree=_tree(pack, items), categories={c.id: c.name for c in pack.categories},
+                  tree=_tree(pack, items), lists={lst.id: lst for lst in pack.lists},
+                  categories={c.id: c.name for c in pack.categories},
                   frequencies=FREQUENCIES)
 
 

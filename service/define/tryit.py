@@ -22,6 +22,7 @@ from .editor import RULE_ERROR_TYPES
 
 DEMO_YEAR = 2022  # the demo data and plans are for 2022
 
+
 def sample_period(item, year: int = DEMO_YEAR) -> str:
     """The first period of the item's own kind in ``year`` (e.g. 2022Q1)."""
     return periods.period_of(f"{year}-01-01", item.period_kind)
