@@ -31,8 +31,9 @@ def inspector_client(client, make_user):
 
 def test_version_page_groups_items_by_list_and_category(admin_client, version):
     page = admin_client.get(f"/define/packs/{version.id}").get_data(as_text=True)
-    assert "<h2>第一责任人责任" in page.replace("\n", "") or "第一责任人责任" in page
-    assert "<h3>" in page and f'href="/define/packs/{version.id}/items/fr-first-topic"' in page
+    assert "<h3>政治建设</h3>" in page
+    assert page.index("<h2>主体责任清单") < page.index("<h2>第一责任人责任清单") < page.index("<h3>政治建设</h3>")
+    assert f'href="/define/packs/{version.id}/items/fr-first-topic"' in page
     assert f'href="/define/packs/{version.id}/forms/first-topic"' in page
 
 
