@@ -105,7 +105,7 @@ def parse_json_text(text: str, file: str = "", *, limit: int = MAX_EDIT_BYTES) -
 
 
 # Stored files come back with sorted keys; people read these in this order.
-KEY_ORDER = ["$schema", "$id", "id", "list", "category", "title", "text", "description", "x-i18n", "type",
+KEY_ORDER = ["$schema", "$id", "id", "name", "list", "category", "title", "text", "description", "x-i18n", "type",
              "frequency", "min_count", "form", "applies_if", "check", "due", "weight", "finding", "holder",
              "supervisor", "properties", "required", "additionalProperties", "x-order"]
 
