@@ -1,8 +1,15 @@
-"""Rule packs in the browser: stored versions, publishing, browsing a version."""
+"""Rule packs in the browser: stored versions, publishing, browsing a version
+(lists → categories → items, an item's detail, a form's preview). Editing
+lives in editor_views.py."""
 from __future__ import annotations
 
+import logging
+from collections import OrderedDict
+
 from flask import flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..auth.access import role_required
 from ..i18n import N_
@@ -10,8 +17,11 @@ from ..packs.store import PackVersion, publish
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
 from ..web.render import render
+from . import editor, tryit
 from .blueprint import bp
 from .models import FREQUENCIES
+
+log = logging.getLogger(__name__)
 
 SOURCES = {"install": N_("安装"), "editor": N_("在线编辑"), "import": N_("导入")}
 
@@ -29,8 +39,12 @@ def packs():
     return render("define/packs.html", versions=versions, sources=SOURCES)
 
 
-def _version(version_id: int) -> PackVersion:
-    version = PackVersion.get_or_none(PackVersion.id == version_id)
+MAX_ID = 2**31 - 1  # larger ids cannot exist (and PostgreSQL would refuse the comparison)
+
+
+def version_or_404(version_id: int) -> PackVersion:
+    """The stored version with this id, or NotFound."""
+    version = PackVersion.get_or_none(PackVersion.id == version_id) if 0 < version_id <= MAX_ID else None
     if version is None:
         raise NotFound(_("规则包版本不存在"))
     return version
@@ -40,19 +54,85 @@ def _version(version_id: int) -> PackVersion:
 @role_required("admin", "inspector")
 def pack(version_id: int):
     """One version: its lists, categories and items, and its forms."""
-    version = _version(version_id)
+    version = version_or_404(version_id)
     pack = version.pack()
     list_filter = request.args.get("list", "")
     items = [i for i in pack.items if not list_filter or i.list == list_filter]
     return render("define/pack.html", version=version, pack=pack, items=items, list_filter=list_filter,
-                  categories={c.id: c.name for c in pack.categories}, frequencies=FREQUENCIES)
+                  tree=_tree(pack, items), lists={lst.id: lst for lst in pack.lists},
+                  categories={c.id: c.name for c in pack.categories},
+                  frequencies=FREQUENCIES)
+
+
+def _tree(pack, items) -> "OrderedDict":
+    """list → category → items in the pack's order (categories by their `order`)."""
+    order = {c.id: (c.order, i) for i, c in enumerate(pack.categories)}
+    tree: OrderedDict = OrderedDict((lst.id, OrderedDict()) for lst in pack.lists)
+    for item in items:
+        tree.setdefault(item.list, OrderedDict()).setdefault(item.category, []).append(item)
+    return OrderedDict((list_id, OrderedDict(sorted(cats.items(), key=lambda kv: order.get(kv[0], (999, 0)))))
+                       for list_id, cats in tree.items() if cats)
+
+
+def _item(pack, item_id: str):
+    item = pack.item(item_id)
+    if item is None:
+        raise NotFound(_("条目不存在"))
+    return item
+
+
+@bp.get("/packs/<int:version_id>/items/<item_id>")
+@role_required("admin", "inspector")
+def pack_item(version_id: int, item_id: str):
+    """One item of a version: text, frequency, target, due, form, rules, finding."""
+    version = version_or_404(version_id)
+    pack = version.pack()
+    item = _item(pack, item_id)
+    return render("define/pack_item.html", version=version, pack=pack, item=item,
+                  list_names={lst.id: lst.name for lst in pack.lists},
+                  categories={c.id: c.name for c in pack.categories}, frequencies=FREQUENCIES,
+                  pretty=editor.pretty, period=tryit.sample_period(item))
+
+
+def form_locale() -> str:
+    """The renderer's locale for the current UI language."""
+    return "en" if str(get_locale()).startswith("en") else "zh-CN"
+
+
+def preview_html(schema) -> tuple[Markup | None, str | None]:
+    """A read-only rendering of a form schema, or (None, message) when it cannot render."""
+    from ..forms.render import render_form
+
+    try:
+        return Markup(render_form(schema, locale=form_locale(), form_id="preview")), None
+    except Exception as exc:  # noqa: BLE001 - an admin's broken form is a message, not a 500
+        log.info("form preview failed: %s", exc)
+        return None, _("无法预览此表单：%(error)s", error=getattr(exc, "message", None) or type(exc).__name__)
+
+
+@bp.get("/packs/<int:version_id>/forms/<form_id>")
+@role_required("admin", "inspector")
+def pack_form(version_id: int, form_id: str):
+    """A form of a version rendered as the unit's clerk will see it (nothing is submitted)."""
+    version = version_or_404(version_id)
+    pack = version.pack()
+    form = pack.forms.get(form_id)
+    if form is None:
+        raise NotFound(_("表单不存在"))
+    html, error = preview_html(form.schema)
+    return render("define/pack_form.html", version=version, pack=pack, form=form, preview=html,
+                  preview_error=error, pretty=editor.pretty,
+                  used_by=[i for i in pack.items if i.form == form_id])
 
 
 @bp.post("/packs/<int:version_id>/publish")
 @role_required("admin")
 def publish_version(version_id: int):
     """Publish a stored version (audited); plans generated afterwards use it."""
-    version = _version(version_id)
+    version = version_or_404(version_id)
     publish(version)
     flash(_("已发布规则包 %(label)s", label=version.label), "success")
     return redirect(url_for("define.packs"))
+
+
+from . import editor_views  # noqa: E402,F401  (registers the editing routes on bp)
