@@ -188,7 +188,7 @@ def test_save_creates_a_new_draft_version_and_leaves_the_old_one(admin_client, v
 
 def test_versions_keep_bumping_when_the_next_is_taken(admin_client, version):
     _save(admin_client, version, LOOSER)
-    other = {">=": [{"count_if": [{"var": "records"}, {"!==": [{"var": "meeting_type"}, "无"]}]}, {"var": "target"}]}
+    other = {">=": [{"count_if": [{"var": "records"}, {"!==": [{"var": "meeting_type"}, "支部主题党日"]}]}, {"var": "target"}]}
     _save(admin_client, version, other)
     assert [v.version for v in PackVersion.select().order_by(PackVersion.id)] == ["1.0.0", "1.0.1", "1.0.2"]
 
