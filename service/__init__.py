@@ -41,6 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # Chinese stays readable in JSON and tojson
+    from .web.ids import IdConverter
+    app.url_map.converters["int"] = IdConverter  # route ids a database can hold, else 404
 
     db.init_app(app)
     csrf.init_app(app)
@@ -90,7 +92,9 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(user_id: str):
-        user = User.get_or_none(User.id == int(user_id)) if user_id.isdigit() else None
+        from .web.ids import parse_id
+        number = parse_id(user_id)
+        user = User.get_or_none(User.id == number) if number else None
         return user if user and user.active else None
 
     @login_manager.unauthorized_handler

@@ -130,3 +130,15 @@ def test_htmx_is_pinned_served_locally_with_its_licence(client):
     assert response.status_code == 200 and response.data.startswith(b"var htmx")
     page = client.get("/login").get_data(as_text=True)
     assert "/static/vendor/htmx/htmx.min.js" in page and "//unpkg" not in page and "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("path", ["/units/99999999999999999999999", "/define/plans/99999999999999999999999",
+                                  "/admin/audit/99999999999999999999", "/define/packs/99999999999999999999"])
+def test_ids_too_large_for_the_database_are_404_not_500(admin_client, path):
+    assert admin_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/perform/?unit=99999999999999999999999", "/admin/audit/?page=99999999999999999999999",
+                                  "/admin/audit/?since=2022-99-99&until=x", "/define/?year=99999999999999999999"])
+def test_out_of_range_query_values_do_not_break_lists(admin_client, path):
+    assert admin_client.get(path).status_code == 200

@@ -10,6 +10,7 @@ from ..auth.access import role_required
 from ..i18n import N_
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
+from ..web.ids import parse_id
 from ..web.render import render
 from .log import AuditEntry
 
@@ -59,10 +60,7 @@ def index():
                       [_("时间(UTC)"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("变更字段")],
                       ([e.at.isoformat(timespec="seconds"), e.actor_name, _(ACTIONS.get(e.action, e.action)),
                         e.object_type, e.object_id, ", ".join(e.changed_fields())] for e in query))
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        page = 1
+    page = min(parse_id(request.args.get("page", 1)) or 1, 10**6)
     total = query.count()
     entries = list(query.paginate(page, PAGE_SIZE))
     object_types = [r.object_type for r in

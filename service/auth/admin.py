@@ -12,6 +12,7 @@ from .. import audit
 from ..units.models import Unit
 from ..web.errors import Invalid, NotFound
 from ..web.export import export, wanted_format
+from ..web.ids import parse_id
 from ..web.render import render
 from .access import role_required
 from .models import ROLES, User
@@ -37,7 +38,7 @@ def validate_account(username: str, display_name: str, role: str, unit_id: str |
     if role not in ROLES:
         errors["role"] = _("请选择角色")
     if role == "unit":
-        if not unit_id or not unit_id.isdigit() or not Unit.get_or_none(Unit.id == int(unit_id)):
+        if not parse_id(unit_id) or not Unit.get_or_none(Unit.id == parse_id(unit_id)):
             errors["unit"] = _("单位用户必须选择所属单位")
     if password is not None and len(password) < MIN_PASSWORD:
         errors["password"] = _("密码至少 %(n)s 位", n=MIN_PASSWORD)
@@ -85,7 +86,7 @@ def create():
                       units=list(Unit.select().order_by(Unit.code)), q="", role="", state="",
                       errors=errors, form=form)
     audit.create(User, username=username, display_name=display_name, role=role,
-                 unit=int(unit_id) if role == "unit" else None,
+                 unit=parse_id(unit_id) if role == "unit" else None,
                  password_hash=User.hash_password(password))
     flash(_("已创建用户 %(name)s", name=username), "success")
     return redirect(url_for("users.index"))

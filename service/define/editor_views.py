@@ -18,10 +18,11 @@ from ..packs import Problem, content_hash
 from ..packs.store import PackVersion, store_files
 from ..units.models import Unit
 from ..web.errors import NotFound
+from ..web.ids import parse_id
 from ..web.render import render
 from . import editor, tryit
 from .blueprint import bp
-from .pack_views import MAX_ID, preview_html, version_or_404
+from .pack_views import preview_html, version_or_404
 
 PART_LABELS = {"check": N_("检查规则"), "applies_if": N_("适用规则"), "item": N_("整个条目")}
 MAX_UNITS_OFFERED = 200
@@ -46,7 +47,7 @@ def _units() -> list[Unit]:
 
 
 def _unit_profile(unit_id: str) -> dict | None:
-    unit = Unit.get_or_none(Unit.id == int(unit_id)) if unit_id.isascii() and unit_id.isdigit() and int(unit_id) <= MAX_ID else None
+    unit = Unit.get_or_none(Unit.id == parse_id(unit_id)) if parse_id(unit_id) else None
     return unit.profile() if unit else None
 
 

@@ -16,6 +16,7 @@ from ..i18n import N_
 from ..packs.store import PackVersion, publish
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
+from ..web.ids import parse_id
 from ..web.render import render
 from . import editor, tryit
 from .blueprint import bp
@@ -39,12 +40,11 @@ def packs():
     return render("define/packs.html", versions=versions, sources=SOURCES)
 
 
-MAX_ID = 2**31 - 1  # larger ids cannot exist (and PostgreSQL would refuse the comparison)
 
 
 def version_or_404(version_id: int) -> PackVersion:
     """The stored version with this id, or NotFound."""
-    version = PackVersion.get_or_none(PackVersion.id == version_id) if 0 < version_id <= MAX_ID else None
+    version = PackVersion.get_or_none(PackVersion.id == version_id) if parse_id(version_id) else None
     if version is None:
         raise NotFound(_("规则包版本不存在"))
     return version

@@ -21,6 +21,7 @@ from ..forms import (SchemaError, SubmissionError, errors_for, read_post, render
 from ..units.models import Unit
 from ..web.errors import AppError, Forbidden, NotFound
 from ..web.export import export, wanted_format
+from ..web.ids import parse_id
 from ..web.render import is_htmx, render
 from . import records
 from .models import Draft, Record, StoredFile
@@ -66,8 +67,8 @@ def _records_list():
     query = Record.select(Record, Unit).join(Unit).order_by(Record.id.desc())
     unit_id = request.args.get("unit", "")
     form_id = request.args.get("form", "").strip()
-    if unit_id.isdigit():
-        query = query.where(Record.unit == int(unit_id))
+    if parse_id(unit_id):
+        query = query.where(Record.unit == parse_id(unit_id))
     if form_id:
         query = query.where(Record.form_id == form_id)
     fmt = wanted_format()
@@ -94,8 +95,8 @@ class _Context:
         self.unit = current_user.unit
         item_id = request.args.get("item", "")
         self.item = None
-        if item_id.isdigit():
-            self.item = PlanItem.get_or_none(PlanItem.id == int(item_id))
+        if item_id:
+            self.item = PlanItem.get_or_none(PlanItem.id == parse_id(item_id)) if parse_id(item_id) else None
             if self.item is None or self.item.plan.unit_id != self.unit.id or not self.item.plan.is_published:
                 raise NotFound(_("事项不存在"))
             plan = self.item.plan

@@ -9,6 +9,7 @@ from .. import audit
 from ..auth.access import role_required
 from ..auth.models import User
 from ..i18n import N_
+from ..web.ids import parse_id
 from ..web.render import render
 from .models import UNIT_TYPES, Unit
 from .profile import LABELS, Msg, descendant_ids, join_list, msg, parse_field
@@ -53,7 +54,7 @@ def read_form(form, unit: Unit | None) -> tuple[dict, dict[str, Msg]]:
     values["parent"] = None
     if parent_id:
         allowed = {u.id: u for u in _parent_choices(unit)}
-        if not parent_id.isdigit() or not Unit.get_or_none(Unit.id == int(parent_id)):
+        if not parse_id(parent_id) or not Unit.get_or_none(Unit.id == parse_id(parent_id)):
             errors["parent"] = msg(N_("请选择有效的上级单位"))
         elif int(parent_id) not in allowed:
             errors["parent"] = msg(N_("不能选择本单位或其下级单位作为上级单位"))
@@ -123,7 +124,7 @@ def check_field(field: str):
     if field not in CHECKED_ON_BLUR:
         abort(404)
     unit_id = request.form.get("unit_id", "")
-    unit = Unit.get_or_none(Unit.id == int(unit_id)) if unit_id.isdigit() else None
+    unit = Unit.get_or_none(Unit.id == parse_id(unit_id)) if parse_id(unit_id) else None
     value, problem = parse_field(field, request.form.get(field, ""))
     if problem is None and field == "code":
         problem = _check_code(value, unit)
