@@ -25,7 +25,17 @@ def root():
 def dashboard():
     """What the current user has to look at today."""
     if current_user.role == "unit":
-        return render("home/dashboard.html", unit=current_user.unit)
+        from ..define.models import Plan, PlanItem
+        from ..perform.models import Draft, Record
+        plan = (Plan.select().where((Plan.unit == current_user.unit_id) & (Plan.status == "published"))
+                .order_by(Plan.year.desc()).first())
+        mine = {
+            "plan": plan,
+            "item_count": plan.items.where(PlanItem.enabled == True).count() if plan else 0,  # noqa: E712
+            "drafts": Draft.select().where((Draft.user == current_user.id) & (Draft.unit == current_user.unit_id)).count(),
+            "records": Record.select().where(Record.unit == current_user.unit_id).count(),
+        }
+        return render("home/dashboard.html", unit=current_user.unit, mine=mine)
     stats = {
         "units": Unit.select().where(Unit.active == True).count(),  # noqa: E712
         "users": User.select().where(User.active == True).count(),  # noqa: E712

@@ -141,3 +141,13 @@ def test_discarding_a_draft(clerk, unit_plan):
     draft = Draft.get()
     clerk.post(f"/perform/drafts/{draft.id}/discard")
     assert Draft.select().count() == 0
+
+
+def test_unit_dashboard_counts_plan_items_records_and_drafts(clerk, unit_plan):
+    clerk.post("/perform/fill/talk", _talk_fields())
+    clerk.post("/perform/fill/meeting/refresh", {"topic": "草稿"}, htmx=True)
+    page = clerk.get("/dashboard").get_data(as_text=True)
+    enabled = sum(1 for i in unit_plan.items if i.enabled)
+    assert f'<span class="num">{enabled}</span><span>2022 年度清单事项' in page
+    assert '<span class="num">1</span><span>已提交记录' in page
+    assert '<span class="num">1</span><span>未提交的草稿' in page
