@@ -1,6 +1,7 @@
 """``dutyloop logic ...``: evaluate, explain and check rules from the command line.
 
-Arguments are JSON text or ``@path/to/file.json``.
+Arguments are JSON text or ``@path/to/file.json`` (a bare ``*.json`` path that
+exists is read too, e.g. ``--schema forms/inspection.json``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import RuleError, check_rule, compile_rule
+from . import RuleError, check_data_schema, check_rule, compile_rule
 
 logic_cli = click.Group("logic", help="Evaluate, explain and check JsonLogic rules (规则引擎).")
 
@@ -21,6 +22,8 @@ def load_json(text: str, what: str):
     try:
         if text.startswith("@"):
             text = Path(text[1:]).read_text(encoding="utf-8")
+        elif text.endswith(".json") and Path(text).is_file():
+            text = Path(text).read_text(encoding="utf-8")
         return json.loads(text)
     except OSError as exc:
         raise click.BadParameter(f"cannot read {what}: {exc}") from None
@@ -77,9 +80,14 @@ def explain_command(rule, data, today):
 @logic_cli.command("check")
 @click.argument("rule")
 @click.option("--schema", "schema", required=True, help="JSON Schema of the data (JSON or @file).")
-def check_command(rule, schema):
+@click.option("--records", is_flag=True,
+              help="SCHEMA is a record form: check RULE as a check rule over {records, period, target, unit}.")
+def check_command(rule, schema, records):
     """Check RULE against the JSON Schema of its data; print problems, exit 1 if any."""
-    problems = check_rule(load_json(rule, "RULE"), load_json(schema, "--schema"))
+    schema = load_json(schema, "--schema")
+    if records:
+        schema = check_data_schema(schema)
+    problems = check_rule(load_json(rule, "RULE"), schema)
     for p in problems:
         click.echo(f"{p.pointer or '/'}: [{p.code}] {p.message}" + (f" / {p.message_zh}" if p.message_zh else ""))
     if problems:

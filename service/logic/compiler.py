@@ -1,8 +1,8 @@
 """Compile a JsonLogic rule once into a tree of Python closures.
 
-Each node becomes ``fn(data, env)``. ``env`` (one per evaluation) carries the
-caller's context, the step budget and, only when a rule uses ``val`` scope
-levels, the stack of enclosing iteration scopes. Work is charged in bulk where
+Each node becomes ``fn(data, env)``. ``env`` (one per evaluation, see env.py)
+carries the caller's context, the step budget and, only when a rule uses
+``val`` scope levels, the stack of enclosing iteration scopes. Work is charged in bulk where
 it can grow: an iteration charges ``len(array) * body size`` before it starts,
 and operators that build strings or arrays charge for what they produce, so a
 rule cannot do more than ``max_steps`` units of work.
@@ -12,51 +12,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections import OrderedDict
 
+from .env import NO_CONTEXT
 from .errors import RuleCompileError, RuleError, RuleEvalError, limit
 from .limits import DEFAULT_LIMITS, Limits
 from .values import short
-
-
-class Env:
-    """Per-evaluation state: context, step budget, deadline, scope stack, tracer."""
-
-    __slots__ = ("context", "limits", "steps", "next_check", "deadline", "stack", "tracer")
-
-    def __init__(self, data, context, limits: Limits, tracer=None):
-        self.context = context if context is not None else {}
-        self.limits = limits
-        self.steps = 0
-        self.next_check = min(limits.clock_every, limits.max_steps + 1)
-        self.deadline = time.perf_counter() + limits.wall_clock
-        self.stack = [data]
-        self.tracer = tracer
-
-    def charge(self, units: int) -> None:
-        """Spend ``units`` of the step budget; check the clock every few thousand units."""
-        self.steps += units
-        if self.steps >= self.next_check:
-            self._check()
-
-    def _check(self) -> None:
-        lim = self.limits
-        if self.steps > lim.max_steps:
-            raise limit(f"step budget of {lim.max_steps} exceeded")
-        if time.perf_counter() > self.deadline:
-            raise limit(f"wall-clock limit of {lim.wall_clock}s exceeded")
-        self.next_check = min(self.steps + lim.clock_every, lim.max_steps + 1)
-
-    def check_array(self, n: int) -> None:
-        """Refuse to build an array longer than the limit."""
-        if n > self.limits.max_array:
-            raise limit(f"array of {n} items exceeds the limit of {self.limits.max_array}")
-
-    def check_string(self, n: int) -> None:
-        """Refuse to build a string longer than the limit."""
-        if n > self.limits.max_string:
-            raise limit(f"string of {n} characters exceeds the limit of {self.limits.max_string}")
 
 
 def escape_pointer(token) -> str:
@@ -206,20 +167,22 @@ class Compiler:
 class CompiledRule:
     """A rule compiled once; call it with data (and context) to evaluate."""
 
-    __slots__ = ("rule", "limits", "_fn", "_traced", "_lock")
+    __slots__ = ("rule", "limits", "_fn", "_traced", "_lock", "_first_check")
 
     def __init__(self, rule, limits: Limits, fn):
         self.rule = rule
         self.limits = limits
         self._fn = fn
+        self._first_check = min(limits.clock_every, limits.max_steps + 1)
         self._traced = None
         self._lock = threading.Lock()
 
     def __call__(self, data=None, context=None):
         """Evaluate the rule; raises only ``RuleError``."""
-        env = Env(data, context, self.limits)
         try:
-            return self._fn(data, env)
+            # new_env() inlined: building the state is on the path of every call.
+            return self._fn(data, [NO_CONTEXT if context is None else context, self.limits, 0,
+                                   self._first_check, None, None, data, None])
         except RuleError:
             raise
         except RecursionError:
@@ -248,16 +211,31 @@ _CACHE_LOCK = threading.Lock()
 CACHE_SIZE = 1024
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def canonical_text(rule) -> str:
+    """The cache key text of a rule: JSON with sorted keys and no spaces."""
+    try:
+        return _ENCODER.encode(rule)
+    except RecursionError:
+        raise RuleCompileError("Limit", "rule is nested too deeply") from None
+    except (TypeError, ValueError) as exc:
+        if "Circular" in str(exc):
+            raise RuleCompileError("Limit", "rule contains itself (infinitely deep)") from None
+        raise RuleCompileError("Invalid Arguments", f"rule is not JSON: {exc}") from None
+
+
 def compile_rule(rule, *, limits: Limits | None = None) -> CompiledRule:
-    """Validate and compile ``rule`` (JSON value); results are cached by canonical text and limits."""
+    """Validate and compile ``rule`` (a JSON value); cached by canonical text and limits.
+
+    Hold on to the returned ``CompiledRule`` where you can: a cache lookup
+    still serialises the rule to find it.
+    """
     limits = limits or DEFAULT_LIMITS
     if not isinstance(limits, Limits):
         raise TypeError("limits must be a Limits instance")
-    measure(rule, limits)
-    try:
-        key = (json.dumps(rule, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False), limits)
-    except (TypeError, ValueError) as exc:
-        raise RuleCompileError("Invalid Arguments", f"rule is not JSON: {exc}") from None
+    key = (canonical_text(rule), limits)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
@@ -265,6 +243,7 @@ def compile_rule(rule, *, limits: Limits | None = None) -> CompiledRule:
             return hit
     # Compile a private copy so later edits to the caller's dict cannot change a cached rule.
     rule = json.loads(key[0])
+    measure(rule, limits)
     try:
         fn = Compiler(limits).compile(rule)
     except RuleError:

@@ -19,9 +19,23 @@ class RuleError(Exception):
         self.payload = payload if payload is not None else {"type": type}
         super().__init__(f"{type}: {self.message}" if message else str(type))
 
+    @property
+    def message_zh(self) -> str:
+        """A Chinese message for users: the kind of error, then the English detail."""
+        kind = _ZH.get(self.type) if isinstance(self.type, str) else None
+        return f"{kind or '规则抛出错误：' + str(self.type)}（{self.message}）"
+
     def as_json(self) -> dict:
         """The error as the CLI and API print it."""
-        return {"error": {"type": self.type, "message": self.message}}
+        return {"error": {"type": self.type, "message": self.message, "message_zh": self.message_zh}}
+
+
+_ZH = {
+    "NaN": "数值无法计算",
+    "Invalid Arguments": "参数无效",
+    "Unknown Operator": "未知运算符",
+    "Limit": "超出规则资源限制",
+}
 
 
 class RuleCompileError(RuleError):

@@ -4,11 +4,13 @@ Tracing lives in a separately compiled closure tree (built on the first
 ``explain`` call), so ordinary evaluation never checks a flag per node. Each
 trace node records the operator, its JSON pointer in the rule, the values its
 arguments evaluated to (large values truncated), its result or error, and the
-traces of the operators below it.
+traces of the operators below it. At most 50 children per node and 5000
+nodes per explanation are kept; the rest are counted as ``omitted_children``.
 """
 
 from __future__ import annotations
 
+from .env import TRACER, new_env
 from .errors import RuleError, RuleEvalError, limit
 
 MAX_CHILDREN = 50
@@ -42,39 +44,45 @@ def truncate(value, depth: int = 0):
     return value
 
 
+MAX_NODES = 5000  # trace nodes kept per explanation, so nested iterations cannot fill memory
+
+
 class Tracer:
     """Collects trace nodes while the traced closures run."""
 
     def __init__(self):
         self.root = {"op": None, "args": [], "children": []}
         self.stack = [self.root]
+        self.kept = 0
 
 
-def _attach(parent: dict, key: str, item, limit_: int) -> None:
+def _attach(parent: dict, key: str, item, limit_: int, tracer=None) -> None:
     items = parent[key]
-    if len(items) < limit_:
+    if len(items) < limit_ and (tracer is None or tracer.kept < MAX_NODES):
         items.append(item)
+        if tracer is not None:
+            tracer.kept += 1
     else:
         parent["omitted_" + key] = parent.get("omitted_" + key, 0) + 1
 
 
 def wrap(compiler, fn, node, pointer: str):
-    """Wrap a compiled node so it records itself in ``env.tracer``."""
+    """Wrap a compiled node so it records itself in the tracer of the evaluation."""
     if compiler.is_const(fn):
         value = compiler.const_value(fn)
 
         def literal(data, env):
-            _attach(env.tracer.stack[-1], "args", truncate(value), MAX_ARGS)
+            _attach(env[TRACER].stack[-1], "args", truncate(value), MAX_ARGS)
             return value
 
         return literal
     op = next(iter(node)) if isinstance(node, dict) else "array"
 
     def traced(data, env):
-        tracer = env.tracer
+        tracer = env[TRACER]
         parent = tracer.stack[-1]
         entry = {"op": op, "pointer": pointer, "args": [], "children": []}
-        _attach(parent, "children", entry, MAX_CHILDREN)
+        _attach(parent, "children", entry, MAX_CHILDREN, tracer)
         tracer.stack.append(entry)
         try:
             result = fn(data, env)
@@ -94,10 +102,8 @@ def wrap(compiler, fn, node, pointer: str):
 
 def run_traced(compiled, traced_fn, data, context) -> dict:
     """Run the traced closures; return ``{"result"|"error": ..., "trace": ...}``."""
-    from .compiler import Env
-
     tracer = Tracer()
-    env = Env(data, context, compiled.limits, tracer)
+    env = new_env(data, context, compiled.limits, tracer)
     out: dict = {}
     try:
         out["result"] = traced_fn(data, env)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import re2
+
 from .compiler import escape_pointer, measure
 from .errors import RuleCompileError
 from .limits import DEFAULT_LIMITS
@@ -142,10 +144,10 @@ class _Checker:
                 out.append(props[name])
             else:
                 for pattern, sub in (branch.get("patternProperties") or {}).items():
-                    try:
-                        if re.search(pattern, name):
+                    try:  # re2: linear time, so a schema's pattern cannot hang the check
+                        if re2.search(pattern, name):
                             out.append(sub)
-                    except re.error:
+                    except Exception:  # an unsupported or invalid pattern: assume it may match
                         out.append(ANY)
                 extra = branch.get("additionalProperties")
                 declared = isinstance(props, dict) or "patternProperties" in branch
@@ -365,7 +367,11 @@ def check_rule(rule, schema) -> list[Problem]:
     except RuleCompileError as exc:
         return [Problem("", "limit", exc.message, "规则过大或嵌套过深")]
     checker = _Checker(schema if schema is not None else True)
-    checker.walk(rule, "", [_root(schema)])
+    try:
+        checker.walk(rule, "", [_root(schema)])
+    except RecursionError:
+        return checker.problems + [Problem("", "limit", "the schema is too deeply nested or refers to itself",
+                                           "数据结构定义嵌套过深或循环引用")]
     reported = {p.pointer for p in checker.problems}
     from .compiler import compile_rule
 

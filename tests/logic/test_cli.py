@@ -55,3 +55,31 @@ def test_check_reports_problems_and_exit_code():
     assert bad.exit_code == 1 and "unknown_path" in bad.output and "/>/0/var" in bad.output
     good = run("check", '{">": [{"var": "target"}, 1]}', "--schema", schema)
     assert good.exit_code == 0 and "no problems" in good.output
+
+
+def test_ten_thousand_deep_json_is_refused_cleanly():
+    deep = '{"!":[' * 10_000 + "true" + "]}" * 10_000
+    result = run("eval", deep)
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_check_reads_a_bare_schema_path(tmp_path):
+    schema = tmp_path / "form.json"
+    schema.write_text('{"type": "object", "properties": {"kind": {"type": "string"}}}', encoding="utf-8")
+    assert run("check", '{"var": "kind"}', "--schema", str(schema)).exit_code == 0
+    assert run("check", '{"var": "kid"}', "--schema", str(schema)).exit_code == 1
+
+
+def test_errors_carry_a_chinese_message():
+    result = run("eval", '{"today": []}')
+    assert result.exit_code == 1
+    assert json.loads(result.output)["error"]["message_zh"].startswith("参数无效")
+
+
+def test_check_as_check_rule_over_a_record_form():
+    form = '{"type": "object", "properties": {"kind": {"type": "string"}, "date": {"type": "string", "format": "date"}}}'
+    rule = '{">=": [{"count_if": [{"var": "records"}, {"==": [{"var": "kind"}, "监督检查"]}]}, {"var": "target"}]}'
+    assert run("check", rule, "--schema", form, "--records").exit_code == 0
+    bad = run("check", '{"count_if": [{"var": "records"}, {">": [{"var": "date"}, 3]}]}', "--schema", form, "--records")
+    assert bad.exit_code == 1 and "type_mismatch" in bad.output

@@ -125,3 +125,32 @@ def test_open_schema_allows_any_path():
 
 def test_compile_errors_are_reported():
     assert codes({"map": [[1], None]}) == [("invalid_arguments", "/map")]
+
+
+def test_check_rule_over_a_record_form_via_check_data_schema():
+    from service.logic import check_data_schema
+
+    form = {"$defs": {"person": SCHEMA["$defs"]["person"]}, **RECORD,
+            "properties": {**RECORD["properties"]}}
+    schema = check_data_schema(form)
+    good = {"and": [
+        {">=": [{"count_if": [{"var": "records"}, {"in_period": [{"var": "date"}, {"val": [[2], "period", "id"]}]}]}, {"var": "target"}]},
+        {"some": [{"var": "records"}, {"some": [{"var": "people"}, {"==": [{"var": "name"}, "张三"]}]}]},
+        {"in": ["征地拆迁", {"var": "unit.tags"}]},
+    ]}
+    assert check_rule(good, schema) == []
+    bad = {"count_if": [{"var": "records"}, {"==": [{"var": "people.0.nmae"}, "张三"]}]}
+    assert [p.code for p in check_rule(bad, schema)] == ["unknown_path"]
+    assert [p.code for p in check_rule({"var": "unit.tag"}, schema)] == ["unknown_path"]
+
+
+def test_self_referencing_schema_does_not_crash_the_check():
+    schema = {"$defs": {"a": {"allOf": [{"$ref": "#/$defs/a"}]}}, "$ref": "#/$defs/a"}
+    problems = check_rule({"var": "x.y"}, schema)
+    assert all(p.code in ("limit", "unknown_path") for p in problems)
+
+
+def test_pattern_properties_are_matched_safely():
+    schema = {"type": "object", "patternProperties": {"^(a+)+$": {"type": "number"}}}
+    assert check_rule({"var": "aaaa"}, schema) == []
+    assert [p.code for p in check_rule({"var": "a" * 40 + "!"}, schema)] == ["unknown_path"]

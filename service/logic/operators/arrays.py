@@ -2,13 +2,14 @@
 
 An iteration evaluates its body with each element as the data. When the body
 reads enclosing scopes (``{"val": [[n], ...]}``) the iteration pushes two
-levels per element — ``{"index": i}`` and the element — onto ``env.stack``;
+levels per element — ``{"index": i}`` and the element — onto the scope stack;
 otherwise it skips that bookkeeping.
 """
 
 from __future__ import annotations
 
 from ..compiler import size_of
+from ..env import charge, check_array, scope_stack
 from ..errors import RuleCompileError, invalid
 from ..values import strict_equal, to_str, truthy
 
@@ -36,13 +37,13 @@ def items_of(value, op, env, cost, null_is_empty=True):
         if value is None and null_is_empty:
             return ()
         raise invalid(f"{op} needs an array, got {type(value).__name__ if value is not None else 'null'}")
-    env.charge(len(value) * cost)
+    charge(env, len(value) * cost)
     return value
 
 
 def scoped_eval(body, items, env, extra=None):
     """Evaluate ``body`` per element with the scope stack maintained; yields (element, result)."""
-    stack = env.stack
+    stack = scope_stack(env)
     depth = len(stack)
     stack.append(None)
     stack.append(None)
@@ -62,7 +63,7 @@ def build_map(c, args, ptr):
 
     def map_(data, env):
         items = items_of(array_fn(data, env), "map", env, cost)
-        env.check_array(len(items))
+        check_array(env, len(items))
         if scoped:
             return [r for _, r in scoped_eval(body, items, env)]
         return [body(x, env) for x in items]
@@ -78,7 +79,7 @@ def build_filter(c, args, ptr):
         items = items_of(array_fn(data, env), "filter", env, cost)
         if scoped:
             return [x for x, r in scoped_eval(body, items, env) if truthy(r)]
-        return [x for x in items if truthy(body(x, env))]
+        return [x for x in items if (r := body(x, env)) is True or (r is not False and truthy(r))]
 
     return filter_
 
@@ -97,7 +98,7 @@ def build_reduce(c, args, ptr):
         else:
             return None
         if scoped:
-            stack = env.stack
+            stack = scope_stack(env)
             depth = len(stack)
             stack.extend((None, None))
             try:
@@ -144,8 +145,9 @@ def build_merge(c, args, ptr):
     def merge(data, env):
         parts = collect(data, env)
         total = sum(len(p) if type(p) is list else 1 for p in parts)
-        env.check_array(total)
-        env.charge(total)
+        check_array(env, total)
+        if total > 64:
+            charge(env, total)
         out = []
         for p in parts:
             if type(p) is list:
@@ -161,20 +163,36 @@ def build_in(c, args, ptr):
     """``{"in": [needle, haystack]}``: substring test for strings, strict membership for arrays."""
     fns = c.fixed_args(args, ptr, "in", 2, 2)
     f, g = fns
+    if c.is_const(f) and type(c.const_value(f)) is str:
+        needle = c.const_value(f)
+
+        def str_in(data, env):
+            hay = g(data, env)
+            t = type(hay)
+            if t is list or t is str:
+                if len(hay) > 1024:
+                    charge(env, len(hay) >> 5)
+                return needle in hay
+            return False
+
+        return str_in
 
     def in_(data, env):
         needle, hay = f(data, env), g(data, env)
         t = type(hay)
         if t is str:
-            env.charge(len(hay) >> 6)
+            if len(hay) > 1024:
+                charge(env, len(hay) >> 10)
             return (needle if type(needle) is str else to_str(needle)) in hay
         if t is list:
             tn = type(needle)
             if tn is str or needle is None:
                 # str and null only ever equal themselves, so C-level `in` is JS-strict here.
-                env.charge(len(hay) >> 5)
+                if len(hay) > 64:
+                    charge(env, len(hay) >> 5)
                 return needle in hay
-            env.charge(len(hay))
+            if len(hay) > 8:
+                charge(env, len(hay) >> 2)
             return any(strict_equal(needle, x) for x in hay)
         return False
 

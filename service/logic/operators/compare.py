@@ -1,4 +1,9 @@
-"""Comparisons: == != === !== < <= > >=, all chained and lazy (``{"<": [a, b, c]}`` is a<b<c)."""
+"""Comparisons: == != === !== < <= > >=, all chained and lazy (``{"<": [a, b, c]}`` is a<b<c).
+
+The closures take a fast path when both sides have the same plain type (the
+common case: a field against a literal) and fall back to the full JS coercion
+rules in ``values`` otherwise.
+"""
 
 from __future__ import annotations
 
@@ -6,53 +11,103 @@ import operator
 
 from ..values import compare, loose_equal, strict_equal
 
+NoneType = type(None)
+ORDERABLE = (int, float, str)
+SCALAR = (int, float, str, bool, NoneType)
 
-def _fast_loose(a, b):
+
+def _loose(a, b):
     ta = type(a)
-    if ta is type(b) and (ta is str or ta is int or ta is float or ta is bool or a is None):
+    if ta is type(b) and ta in SCALAR:
         return a == b
     return loose_equal(a, b)
 
 
-def _order(test):
-    """Make an ordering predicate with fast paths for numbers and strings."""
-
+def _ordering(raw):
     def ordered(a, b):
         ta, tb = type(a), type(b)
         if (ta is int or ta is float) and (tb is int or tb is float):
-            return test(a, b)
+            return raw(a, b)
         if ta is str and tb is str:
-            return test(a, b)
-        return test(compare(a, b), 0)
+            return raw(a, b)
+        return raw(compare(a, b), 0)
 
     return ordered
 
 
-PREDICATES = {
-    "==": _fast_loose,
-    "!=": lambda a, b: not _fast_loose(a, b),
-    "===": strict_equal,
-    "!==": lambda a, b: not strict_equal(a, b),
-    "<": _order(operator.lt),
-    "<=": _order(operator.le),
-    ">": _order(operator.gt),
-    ">=": _order(operator.ge),
+# op -> (predicate with full semantics, raw Python operator, types where raw is exact)
+TABLE = {
+    "==": (_loose, operator.eq, SCALAR),
+    "!=": (lambda a, b: not _loose(a, b), operator.ne, SCALAR),
+    "===": (strict_equal, operator.eq, SCALAR),
+    "!==": (lambda a, b: not strict_equal(a, b), operator.ne, SCALAR),
+    "<": (_ordering(operator.lt), operator.lt, ORDERABLE),
+    "<=": (_ordering(operator.le), operator.le, ORDERABLE),
+    ">": (_ordering(operator.gt), operator.gt, ORDERABLE),
+    ">=": (_ordering(operator.ge), operator.ge, ORDERABLE),
 }
 
 
+def _two(c, pred, raw, fast, f, g):
+    if c.is_const(g) and type(c.const_value(g)) in fast:
+        b = c.const_value(g)
+        tb = type(b)
+
+        def against_const(data, env):
+            a = f(data, env)
+            if type(a) is tb:
+                return raw(a, b)
+            return pred(a, b)
+
+        return against_const
+    if c.is_const(f) and type(c.const_value(f)) in fast:
+        a = c.const_value(f)
+        ta = type(a)
+
+        def const_against(data, env):
+            b = g(data, env)
+            if type(b) is ta:
+                return raw(a, b)
+            return pred(a, b)
+
+        return const_against
+
+    def both(data, env):
+        a = f(data, env)
+        b = g(data, env)
+        ta = type(a)
+        if ta is type(b) and ta in fast:
+            return raw(a, b)
+        return pred(a, b)
+
+    return both
+
+
+def _between(c, pred, raw, fast, f, g, h):
+    lo, hi = c.const_value(f), c.const_value(h)
+    t = type(lo)
+
+    def between(data, env):
+        v = g(data, env)
+        if type(v) is t:
+            return raw(lo, v) and raw(v, hi)
+        return pred(lo, v) and pred(v, hi)
+
+    return between
+
+
 def _builder(op):
-    pred = PREDICATES[op]
+    pred, raw, fast = TABLE[op]
 
     def build(c, args, ptr):
         fns = c.fixed_args(args, ptr, op, 2)
         if len(fns) == 2:
-            f, g = fns
-            if c.is_const(g):
-                b = c.const_value(g)
-                return lambda data, env: pred(f(data, env), b)
-            return lambda data, env: pred(f(data, env), g(data, env))
+            return _two(c, pred, raw, fast, *fns)
         if len(fns) == 3:
             f, g, h = fns
+            if (c.is_const(f) and c.is_const(h) and type(c.const_value(f)) in fast
+                    and type(c.const_value(f)) is type(c.const_value(h))):
+                return _between(c, pred, raw, fast, f, g, h)
 
             def chain3(data, env):
                 a = f(data, env)
@@ -76,4 +131,4 @@ def _builder(op):
     return build
 
 
-OPERATORS = {op: _builder(op) for op in PREDICATES}
+OPERATORS = {op: _builder(op) for op in TABLE}

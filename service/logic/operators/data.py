@@ -6,6 +6,7 @@ Python attributes, so ``{"var": "__class__"}`` is just a missing key.
 
 from __future__ import annotations
 
+from ..env import charge, scope_stack
 from ..errors import RuleCompileError
 from ..values import number_to_str
 
@@ -79,17 +80,45 @@ def build_var(c, args, ptr):
         default = c.const_value(default_fn)
         if not parts:
             return lambda data, env: data
+        if len(parts) == 1 and default is None and type(parts[0]) is str:
+            key = parts[0]
+
+            def var_field(data, env):
+                if type(data) is dict:
+                    return data.get(key)
+                value = step(data, key) if data is not None else MISSING
+                return None if value is MISSING else value
+
+            return var_field
         if len(parts) == 1:
             key = parts[0]
 
             def var_key(data, env):
-                if type(data) is dict:
+                if type(data) is dict and type(key) is str:
                     value = data.get(key, MISSING)
                 else:
                     value = step(data, key) if data is not None else MISSING
                 return default if value is MISSING else value
 
             return var_key
+
+        if all(type(p) is str for p in parts):
+
+            def var_fields(data, env):
+                # dict-only walk inline; anything else takes the general path
+                value = data
+                for key in parts:
+                    if type(value) is dict:
+                        value = value.get(key, MISSING)
+                        if value is MISSING:
+                            return default
+                    else:
+                        value = walk(value, (key,))
+                        if value is MISSING:
+                            return default
+                return value
+
+            return var_fields
 
         def var_path(data, env):
             value = walk(data, parts)
@@ -117,7 +146,7 @@ def _val_split(parts):
 def _val_lookup(data, env, parts):
     level, keys = _val_split(parts)
     if level is not None:
-        stack = env.stack
+        stack = scope_stack(env)
         data = stack[max(len(stack) - 1 - level, 0)]
     value = walk(data, keys)
     return None if value is MISSING else value
@@ -183,13 +212,47 @@ def _is_missing(data, path) -> bool:
 
 def build_missing(c, args, ptr):
     """``{"missing": ["a", "b.c"]}``: the keys whose value is absent, null or ""."""
-    _, collect = c.collector(args, ptr)
+    fns, collect = c.collector(args, ptr)
+    if fns and all(c.is_const(f) and type(c.const_value(f)) in (str, int, float) for f in fns):
+        keys = [(k, var_parts(k)) for k in (c.const_value(f) for f in fns)]
+        if all(len(parts) == 1 and type(parts[0]) is str for _, parts in keys):
+            pairs = [(k, parts[0]) for k, parts in keys]
+
+            def missing_fields(data, env):
+                out = []
+                if type(data) is dict:
+                    for key, name in pairs:
+                        value = data.get(name)
+                        if value is None or value == "":
+                            out.append(key)
+                    return out
+                for key, name in pairs:
+                    if _is_missing(data, name):
+                        out.append(key)
+                return out
+
+            return missing_fields
+
+        def missing_literal(data, env):
+            out = []
+            is_dict = type(data) is dict
+            for key, parts in keys:
+                if is_dict and len(parts) == 1:
+                    value = data.get(parts[0], MISSING)
+                else:
+                    value = walk(data, parts)
+                if value is MISSING or value is None or value == "":
+                    out.append(key)
+            return out
+
+        return missing_literal
 
     def missing(data, env):
         keys = collect(data, env)
         if keys and type(keys[0]) is list:
             keys = keys[0]
-        env.charge(len(keys))
+        if len(keys) > 64:
+            charge(env, len(keys))
         return [k for k in keys if _is_missing(data, k)]
 
     return missing
@@ -204,7 +267,8 @@ def build_missing_some(c, args, ptr):
         need, keys = need_fn(data, env), keys_fn(data, env)
         if type(keys) is not list:
             keys = [keys]
-        env.charge(len(keys))
+        if len(keys) > 64:
+            charge(env, len(keys))
         absent = [k for k in keys if _is_missing(data, k)]
         present = len(keys) - len(absent)
         return [] if type(need) in (int, float) and present >= need else absent

@@ -12,8 +12,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Mapping
 
-from ..errors import invalid
+from ..env import CONTEXT
+from ..errors import RuleCompileError, RuleEvalError, invalid
 from ..values import short, to_number
 
 _DATE_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][0-9:.+\-Z]*)?")
@@ -90,7 +92,8 @@ def _arg(values, i, op):
 
 
 def _today(values, env):
-    today = env.context.get("today") if isinstance(env.context, dict) else None
+    context = env[CONTEXT]
+    today = context.get("today") if isinstance(context, Mapping) else None
     if today is None:
         raise invalid("today needs context['today'] (the engine never reads the clock)")
     return parse_date(today, "context today").isoformat()
@@ -112,6 +115,53 @@ FUNCTIONS = {
 }
 
 
+_VALID_ISO: dict = {}  # ISO date strings already validated (bounded)
+
+
+def _iso_day(value):
+    """``value`` itself when it is a valid YYYY-MM-DD string (cheap after the first time), else None."""
+    if type(value) is str and len(value) == 10 and value in _VALID_ISO:
+        return value
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            parse_date(value)
+        except RuleEvalError:
+            return None
+        if len(_VALID_ISO) < 20_000:
+            _VALID_ISO[value] = True
+        return value
+    return None
+
+
+def build_in_period(c, args, ptr):
+    """``{"in_period": [date, period]}``; with a literal period, ISO dates compare as strings."""
+    fns, collect = c.collector(args, ptr)
+    func = FUNCTIONS["in_period"]
+    if fns is not None and len(fns) == 2 and c.is_const(fns[1]):
+        start, end = (d.isoformat() for d in parse_period_or_compile_error(c.const_value(fns[1]), ptr))
+        f = fns[0]
+
+        def in_literal_period(data, env):
+            value = f(data, env)
+            if type(value) is str and value in _VALID_ISO:
+                return start <= value <= end
+            day = _iso_day(value)
+            if day is None:
+                return func((value, {"start": start, "end": end}), env)
+            return start <= day <= end
+
+        return in_literal_period
+    return lambda data, env: func(collect(data, env), env)
+
+
+def parse_period_or_compile_error(value, ptr):
+    """Parse a literal period at compile time so a typo fails before any data is seen."""
+    try:
+        return parse_period(value)
+    except RuleEvalError as exc:
+        raise RuleCompileError("Invalid Arguments", exc.message, pointer=ptr) from None
+
+
 def _builder(op):
     func = FUNCTIONS[op]
 
@@ -127,3 +177,4 @@ def _builder(op):
 
 
 OPERATORS = {op: _builder(op) for op in FUNCTIONS}
+OPERATORS["in_period"] = build_in_period

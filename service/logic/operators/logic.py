@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..env import scope_stack
 from ..errors import RuleEvalError, RuleLimitError
 from ..values import truthy
 
@@ -45,9 +46,9 @@ def build_and(c, args, ptr):
 
         def and2(data, env):
             v = f(data, env)
-            if v is False or not truthy(v):
-                return v
-            return g(data, env)
+            if v is True or (v is not False and truthy(v)):
+                return g(data, env)
+            return v
 
         return and2
 
@@ -55,7 +56,7 @@ def build_and(c, args, ptr):
         v = False
         for f in fns:
             v = f(data, env)
-            if not truthy(v):
+            if v is not True and (v is False or not truthy(v)):
                 return v
         return v
 
@@ -68,11 +69,22 @@ def build_or(c, args, ptr):
     if not fns:
         return c.const(False)
 
+    if len(fns) == 2:
+        f, g = fns
+
+        def or2(data, env):
+            v = f(data, env)
+            if v is True or (v is not False and truthy(v)):
+                return v
+            return g(data, env)
+
+        return or2
+
     def or_any(data, env):
         v = False
         for f in fns:
             v = f(data, env)
-            if truthy(v):
+            if v is True or (v is not False and truthy(v)):
                 return v
         return v
 
@@ -88,13 +100,23 @@ def _first(c, args, ptr):
 def build_not(c, args, ptr):
     """``{"!": x}``: negated truthiness."""
     f = _first(c, args, ptr)
-    return lambda data, env: not truthy(f(data, env))
+
+    def not_(data, env):
+        v = f(data, env)
+        return v is False or (v is not True and not truthy(v))
+
+    return not_
 
 
 def build_not_not(c, args, ptr):
     """``{"!!": x}``: truthiness as a boolean."""
     f = _first(c, args, ptr)
-    return lambda data, env: truthy(f(data, env))
+
+    def not_not(data, env):
+        v = f(data, env)
+        return v is True or (v is not False and truthy(v))
+
+    return not_not
 
 
 def build_coalesce(c, args, ptr):
@@ -146,7 +168,7 @@ def build_try(c, args, ptr):
                 payload = error.payload
                 if not scoped:
                     return f(payload, env)
-                stack = env.stack
+                stack = scope_stack(env)
                 depth = len(stack)
                 stack.append({})
                 stack.append(payload)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..env import charge, check_string
 from ..values import to_number, to_str
 
 
@@ -12,8 +13,9 @@ def build_cat(c, args, ptr):
     def cat(data, env):
         parts = [to_str(v) for v in collect(data, env)]
         total = sum(map(len, parts))
-        env.check_string(total)
-        env.charge(total >> 4)
+        check_string(env, total)
+        if total > 1024:
+            charge(env, total >> 4)
         return "".join(parts)
 
     return cat
@@ -31,8 +33,10 @@ def build_substr(c, args, ptr):
     def substr(data, env):
         values = collect(data, env)
         text = to_str(values[0]) if values else ""
-        env.check_string(len(text))
         n = len(text)
+        check_string(env, n)
+        if n > 1024:
+            charge(env, n >> 4)
         start = _int(values[1]) if len(values) > 1 else 0
         if start < 0:
             start = max(n + start, 0)
