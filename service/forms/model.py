@@ -32,7 +32,7 @@ def compile_form(schema: Any, limits: Limits = DEFAULT_LIMITS) -> "FormSchema":
         return schema
     if isinstance(schema, (str, bytes)):
         schema = load_schema(schema, limits=limits)
-    key = schema_key(schema)
+    key = schema_key(schema) if limits == DEFAULT_LIMITS else f"{schema_key(schema)}:{limits!r}"
     with _lock:
         form = _cache.get(key)
         if form is not None:
