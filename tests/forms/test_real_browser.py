@@ -80,3 +80,14 @@ def test_chromium_agrees_with_the_simulator_on_any_text(page, s, area, n, i, e, 
     entries = _form_data(page, html)
     assert [(k, v.replace("\r\n", "\n")) for k, v in submit(html)] == entries
     assert parse_submission(TRICKY, entries) == data
+
+
+def test_enter_in_a_text_field_does_not_press_an_array_button(page):
+    schema, _ = load("supervision_check")
+    html = render_form(schema, {"inspectors": ["甲", "乙"], "target_unit": "区建设局"})
+    page.set_content('<form method="post" novalidate onsubmit="event.preventDefault();'
+                     'window.sub = event.submitter ? [event.submitter.name, event.submitter.value] : null">'
+                     f'{html}<button type="submit" name="save" value="1">保存</button></form>')
+    page.press('input[name="target_unit"]', "Enter")
+    submitter = page.evaluate("() => window.sub")
+    assert submitter == ["", ""]        # the inert default button, so no __op is sent
