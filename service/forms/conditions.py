@@ -284,6 +284,8 @@ def _rule_true(fs: FormSchema, rule: Any, value: dict, default: bool) -> bool:
         fn = fs.rule(rule)
     except ImportError:       # rule engine not installed: show the field, don't require it
         return rule_missing_default(default)
+    except Exception:         # load_schema refuses bad rules; keep the safe default anyway
+        return default
     try:
         return bool(fn(value))
     except Exception:

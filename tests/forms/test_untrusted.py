@@ -149,3 +149,10 @@ def test_custom_limits_through_a_compiled_form():
     with pytest.raises(SubmissionError):
         parse_submission(strict, [("x", "1")] * 11)
     assert validate(strict, {"a": ["1"]}) == []
+
+
+def test_invalid_visibility_rules_are_refused_at_load():
+    pytest.importorskip("service.logic")
+    with pytest.raises(SchemaError, match="条件规则无效.*no_such_operator") as exc:
+        load_schema(form({"a": {"type": "string", "x-visible-if": {"no_such_operator": [1]}}}))
+    assert exc.value.pointer == "/properties/a/x-visible-if"
