@@ -326,6 +326,8 @@ def _object(ctx, node, raw, kind, name, value, present, required, label, trigger
         return _fallback(ctx, node, raw, kind, name, value, present, required, label, trigger, item)
     obj = value if isinstance(value, dict) else {}
     prefix = name + "/" if name else ""
+    if name and isinstance(value, dict) and not required and not item:
+        view.hidden = [(name + "/__obj", "1")]     # keeps a stored optional group even if all empty
     layout = object_layout(ctx.fs, raw, obj, prefix=prefix, choices=ctx.choices, locale=ctx.locale)
     discriminators = {c.discriminator: c for c in layout.choices if c.discriminator}
     for choice in layout.choices:
