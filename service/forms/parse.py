@@ -110,7 +110,7 @@ class _Parser:
     def value(self, raw: Any, name: str, required: bool, item: bool = False) -> tuple[bool, Any]:
         node = self.fs.resolve(raw)
         kind = registry.kind(self.fs, node)
-        if kind in ("object", "array") and self.form.first(name + "/__json") is not None:
+        if kind in ("object", "array", "file") and self.form.first(name + "/__json") is not None:
             kind = "fallback"       # a draft value of the wrong type was shown as raw JSON
         return getattr(self, kind)(node, raw, name, required, item)
 

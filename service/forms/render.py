@@ -411,8 +411,13 @@ def _array(ctx, node, raw, kind, name, value, present, required, label, trigger,
 
 
 def _file(ctx, node, raw, kind, name, value, present, required, label, trigger, item):
-    view = _base(ctx, "file", "file", node, name, required, label)
     many = "array" in schema_types(node)[0]
+    if present and value is not None and not (
+            all(isinstance(r, dict) for r in value) if many and isinstance(value, list) else
+            (not many and isinstance(value, dict))):
+        # a stored value that is not file references: keep it visible and intact
+        return _fallback(ctx, node, raw, kind, name, value, present, required, label, trigger, item)
+    view = _base(ctx, "file", "file", node, name, required, label)
     refs = (value if isinstance(value, list) else []) if many else ([value] if isinstance(value, dict) else [])
     pointer = name_to_pointer(name)
     for i, ref in enumerate(refs):
