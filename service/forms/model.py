@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from .schema_loader import DEFAULT_LIMITS, Limits, SchemaError, load_schema, resolve_pointer
+from .schema_loader import DEFAULT_LIMITS, Limits, load_schema, resolve_pointer
 
 __all__ = ["FormSchema", "compile_form", "schema_key"]
 
@@ -52,7 +52,6 @@ TRUE_SCHEMA: dict = {}
 FALSE_SCHEMA: dict = {"not": {}}
 CONDITIONAL_KEYS = frozenset(("if", "then", "else", "dependentRequired", "dependentSchemas",
                               "oneOf", "anyOf", "__cond"))
-_SCALARS = ("string", "number", "integer", "boolean", "null", "object", "array")
 
 
 class FormSchema:

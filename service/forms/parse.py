@@ -27,7 +27,7 @@ from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
 from .conditions import alt_node, discriminator_node, object_layout, schema_at, value_choice, _static
 from .model import TRUE_SCHEMA, FormSchema, compile_form, schema_types
 from .names import child_name, unesc
-from .schema_loader import SchemaError, SubmissionError
+from .schema_loader import SubmissionError
 from .text import enum_options
 from .widgets import boolean_widget, enum_encoding, registry
 

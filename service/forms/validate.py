@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re as _stdlib_re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import re2
@@ -20,8 +20,8 @@ from rfc3986_validator import validate_rfc3986
 from .conditions import object_layout, value_choice, alt_node
 from .messages import msg, norm_locale
 from .model import TRUE_SCHEMA, FormSchema, compile_form
-from .names import child_name, esc, name_to_pointer
-from .text import text, value_text
+from .names import esc
+from .text import value_text
 from .widgets import registry
 
 __all__ = ["FieldError", "validate", "make_validator", "FORMAT_CHECKER"]
