@@ -283,16 +283,14 @@ def _rule_true(fs: FormSchema, rule: Any, value: dict, default: bool) -> bool:
     try:
         fn = fs.rule(rule)
     except ImportError:       # rule engine not installed: show the field, don't require it
-        return rule_missing_default(default)
+        return default
+    except Exception:         # load_schema refuses bad rules; keep the safe default anyway
+        return default
     try:
         return bool(fn(value))
     except Exception:
         return False
 
-
-def rule_missing_default(default: bool) -> bool:
-    """Without service.logic: x-visible-if shows the field, x-required-if does not require."""
-    return default
 
 
 def value_choice(fs: FormSchema, node: dict, value: Any, selected: int | None,

@@ -10,7 +10,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from .schema_loader import DEFAULT_LIMITS, Limits, SchemaError, load_schema, resolve_pointer
+from .schema_loader import DEFAULT_LIMITS, Limits, load_schema, resolve_pointer
 
 __all__ = ["FormSchema", "compile_form", "schema_key"]
 
@@ -32,7 +32,7 @@ def compile_form(schema: Any, limits: Limits = DEFAULT_LIMITS) -> "FormSchema":
         return schema
     if isinstance(schema, (str, bytes)):
         schema = load_schema(schema, limits=limits)
-    key = schema_key(schema)
+    key = schema_key(schema) if limits == DEFAULT_LIMITS else f"{schema_key(schema)}:{limits!r}"
     with _lock:
         form = _cache.get(key)
         if form is not None:
@@ -52,7 +52,6 @@ TRUE_SCHEMA: dict = {}
 FALSE_SCHEMA: dict = {"not": {}}
 CONDITIONAL_KEYS = frozenset(("if", "then", "else", "dependentRequired", "dependentSchemas",
                               "oneOf", "anyOf", "__cond"))
-_SCALARS = ("string", "number", "integer", "boolean", "null", "object", "array")
 
 
 class FormSchema:

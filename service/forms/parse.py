@@ -27,7 +27,7 @@ from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
 from .conditions import alt_node, discriminator_node, object_layout, schema_at, value_choice, _static
 from .model import TRUE_SCHEMA, FormSchema, compile_form, schema_types
 from .names import child_name, unesc
-from .schema_loader import SchemaError, SubmissionError
+from .schema_loader import SubmissionError
 from .text import enum_options
 from .widgets import boolean_widget, enum_encoding, registry
 
@@ -104,11 +104,13 @@ def parse_submission(schema: Any, fields: Any) -> dict:
 class _Parser:
     def __init__(self, fs: FormSchema, form: FormFields, choices: dict):
         self.fs, self.form, self.choices = fs, form, choices
+        self._unanswered: set[int] = set()     # ids of parsed groups with no answer in them
+        self._consts: set[str] = set()         # names parsed as constants (not answers)
 
     def value(self, raw: Any, name: str, required: bool, item: bool = False) -> tuple[bool, Any]:
         node = self.fs.resolve(raw)
         kind = registry.kind(self.fs, node)
-        if kind in ("object", "array") and self.form.first(name + "/__json") is not None:
+        if kind in ("object", "array", "file") and self.form.first(name + "/__json") is not None:
             kind = "fallback"       # a draft value of the wrong type was shown as raw JSON
         return getattr(self, kind)(node, raw, name, required, item)
 
@@ -164,6 +166,7 @@ class _Parser:
         return (True, values) if values or required or item else (False, None)
 
     def const(self, node, raw, name, required, item):
+        self._consts.add(name)
         if self.form.first(name) is None:
             return (True, copy.deepcopy(node["const"])) if item else (False, None)
         return True, copy.deepcopy(node["const"])
@@ -197,9 +200,24 @@ class _Parser:
                 present, v = self.fallback(node, raw, child_name(name, key), False, False)
                 if present:
                     value[key] = v
-        if value or required or item:
+        answered = any(self._answered(v) for k, v in value.items()
+                       if child_name(name, k) not in self._consts)
+        if not answered:
+            self._unanswered.add(id(value))
+        if required or item or answered or self.form.first(prefix + "__obj") is not None:
             return True, value
         return False, None
+
+    def _answered(self, value: Any) -> bool:
+        """Whether a parsed value holds an answer: an unchecked box, an empty list,
+        a constant or a group of those is what an untouched optional group gives."""
+        if isinstance(value, dict):
+            return id(value) not in self._unanswered and any(self._answered(v) for v in value.values())
+        if isinstance(value, list):
+            return bool(value)
+        if isinstance(value, bool):
+            return value
+        return value is not None
 
     def array(self, node, raw, name, required, item):
         count = self._count(name)

@@ -326,6 +326,8 @@ def _object(ctx, node, raw, kind, name, value, present, required, label, trigger
         return _fallback(ctx, node, raw, kind, name, value, present, required, label, trigger, item)
     obj = value if isinstance(value, dict) else {}
     prefix = name + "/" if name else ""
+    if name and isinstance(value, dict) and not required and not item:
+        view.hidden = [(name + "/__obj", "1")]     # keeps a stored optional group even if all empty
     layout = object_layout(ctx.fs, raw, obj, prefix=prefix, choices=ctx.choices, locale=ctx.locale)
     discriminators = {c.discriminator: c for c in layout.choices if c.discriminator}
     for choice in layout.choices:
@@ -409,8 +411,13 @@ def _array(ctx, node, raw, kind, name, value, present, required, label, trigger,
 
 
 def _file(ctx, node, raw, kind, name, value, present, required, label, trigger, item):
-    view = _base(ctx, "file", "file", node, name, required, label)
     many = "array" in schema_types(node)[0]
+    if present and value is not None and not (
+            all(isinstance(r, dict) for r in value) if many and isinstance(value, list) else
+            (not many and isinstance(value, dict))):
+        # a stored value that is not file references: keep it visible and intact
+        return _fallback(ctx, node, raw, kind, name, value, present, required, label, trigger, item)
+    view = _base(ctx, "file", "file", node, name, required, label)
     refs = (value if isinstance(value, list) else []) if many else ([value] if isinstance(value, dict) else [])
     pointer = name_to_pointer(name)
     for i, ref in enumerate(refs):

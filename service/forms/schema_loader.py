@@ -210,6 +210,9 @@ def _check_keywords(root: dict, limits: Limits) -> None:
             props += 1
             if name.startswith("__"):
                 raise SchemaError(f"字段名不能以 __ 开头：{name}", f"{pointer}/properties")
+        for key in ("x-visible-if", "x-required-if"):
+            if key in node:
+                _check_rule(node[key], f"{pointer}/{key}")
         max_items = node.get("maxItems")
         if isinstance(max_items, int) and max_items > limits.max_items:
             raise SchemaError(f"maxItems 不能超过 {limits.max_items}", pointer)
@@ -218,6 +221,18 @@ def _check_keywords(root: dict, limits: Limits) -> None:
                 raise SchemaError(f"{key} 必须是列表", f"{pointer}/{key}")
     if props > limits.max_properties:
         raise SchemaError(f"字段数量过多（{props}，上限 {limits.max_properties}）")
+
+
+def _check_rule(rule: Any, pointer: str) -> None:
+    """x-visible-if / x-required-if must compile with the rule engine (when it is installed)."""
+    try:
+        from service.logic import compile_rule
+    except ImportError:
+        return
+    try:
+        compile_rule(rule)
+    except Exception as exc:    # RuleError and friends: the message says what is wrong
+        raise SchemaError(f"条件规则无效：{exc}", pointer) from None
 
 
 def _compile_re2(pattern: Any, pointer: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re as _stdlib_re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import re2
@@ -20,8 +20,8 @@ from rfc3986_validator import validate_rfc3986
 from .conditions import object_layout, value_choice, alt_node
 from .messages import msg, norm_locale
 from .model import TRUE_SCHEMA, FormSchema, compile_form
-from .names import child_name, esc, name_to_pointer
-from .text import text, value_text
+from .names import esc
+from .text import value_text
 from .widgets import registry
 
 __all__ = ["FieldError", "validate", "make_validator", "FORMAT_CHECKER"]
@@ -232,15 +232,16 @@ def _flatten(fs: FormSchema, errors, locale: str, out: list[FieldError]) -> None
 
 
 def _walk_conditions(fs: FormSchema, raw: Any, value: Any, pointer: str, hidden: list[str],
-                     extra: list[FieldError], locale: str) -> None:
-    """Find x-visible-if-hidden fields and x-required-if misses, recursively."""
+                     extra: list[FieldError], locale: str, order: dict[str, int]) -> None:
+    """Find x-visible-if-hidden fields and x-required-if misses, recursively;
+    ``order`` collects field pointers in page order."""
     node = fs.resolve(raw)
     kind = registry.kind(fs, node)
     if kind == "choice":
         choice = value_choice(fs, node, value, None)
         if choice is not None:
             _walk_conditions(fs, alt_node(fs, node, choice.keyword, choice.index), value, pointer,
-                             hidden, extra, locale)
+                             hidden, extra, locale, order)
         return
     if kind == "object" and isinstance(value, dict):
         layout = object_layout(fs, raw, value)
@@ -248,16 +249,18 @@ def _walk_conditions(fs: FormSchema, raw: Any, value: Any, pointer: str, hidden:
             hidden.append(f"{pointer}/{esc(name)}")
         for name, sub in layout.props:
             sub_node = fs.resolve(sub)
+            order.setdefault(f"{pointer}/{esc(name)}", len(order))
             if name not in value:
                 if "x-required-if" in sub_node and name in layout.required:
                     extra.append(FieldError(f"{pointer}/{esc(name)}", msg(locale, "x-required-if"),
                                             "x-required-if"))
                 continue
-            _walk_conditions(fs, sub, value[name], f"{pointer}/{esc(name)}", hidden, extra, locale)
+            _walk_conditions(fs, sub, value[name], f"{pointer}/{esc(name)}", hidden, extra, locale, order)
     elif kind == "array" and isinstance(value, list):
         items = node.get("items", TRUE_SCHEMA)
         for i, v in enumerate(value):
-            _walk_conditions(fs, items, v, f"{pointer}/{i}", hidden, extra, locale)
+            order.setdefault(f"{pointer}/{i}", len(order))
+            _walk_conditions(fs, items, v, f"{pointer}/{i}", hidden, extra, locale, order)
 
 
 def validate(schema: Any, data: Any, *, locale: str = "zh-CN") -> list[FieldError]:
@@ -272,7 +275,8 @@ def validate(schema: Any, data: Any, *, locale: str = "zh-CN") -> list[FieldErro
         out = [e for e in out if e.code != "unevaluatedProperties"]
     hidden: list[str] = []
     extra: list[FieldError] = []
-    _walk_conditions(fs, fs.root, data, "", hidden, extra, locale)
+    order: dict[str, int] = {}
+    _walk_conditions(fs, fs.root, data, "", hidden, extra, locale, order)
     if hidden:
         out = [e for e in out if not any(e.path == h or e.path.startswith(h + "/") for h in hidden)]
     seen, unique = set(), []
@@ -281,4 +285,10 @@ def validate(schema: Any, data: Any, *, locale: str = "zh-CN") -> list[FieldErro
         if key not in seen:
             seen.add(key)
             unique.append(e)
-    return unique
+
+    def position(error: FieldError) -> int:     # page order of the field (or its nearest ancestor)
+        probe = error.path
+        while probe and probe not in order:
+            probe = probe.rsplit("/", 1)[0]
+        return order.get(probe, -1)
+    return sorted(unique, key=position)

@@ -82,7 +82,8 @@ def _single_type(fs: FormSchema, node: dict, wanted: str) -> bool:
 
 
 def _is_file(fs, node):
-    return node.get("x-widget") == "file"
+    # file references are objects (one file) or arrays of them; the hint means nothing elsewhere
+    return node.get("x-widget") == "file" and schema_types(node)[0] in (["object"], ["array"])
 
 
 def _is_enum(fs, node):

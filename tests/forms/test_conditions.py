@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from service.forms import apply_array_op, parse_choices, parse_submission, render_form, validate
 
 from .browser import submit

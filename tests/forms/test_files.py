@@ -59,3 +59,12 @@ def test_file_links_quote_the_reference():
     html = render_form(schema, {"attachments": [evil]}, file_url="/files/{id}")
     assert 'href="/files/..%2F..%2Fetc%2Fpasswd%3Fx%3D%22%3Cb%3E"' in html
     assert "<b>x</b>" not in html
+
+
+def test_a_file_field_with_a_wrong_stored_value_keeps_it():
+    schema, _ = load("problem_rectification")
+    data = {"source": "自查", "description": "x", "disposition": "工作建议", "deadline": "2022-09-30",
+            "evidence": "旧系统中的文件名.pdf"}
+    html = render_form(schema, data)
+    assert "dl-fallback" in html
+    assert round_trip(schema, data) == data

@@ -65,7 +65,7 @@ TRICKY = {"type": "object", "properties": {
 @given(s=st.text(min_size=1).filter(lambda x: "\r" not in x and "\x00" not in x),
        area=st.text(min_size=1).filter(lambda x: "\r" not in x and "\x00" not in x),
        n=st.floats(allow_nan=False, allow_infinity=False), i=st.integers(),
-       e=st.sampled_from(["甲", " 乙 ", "a&b", "<c>"]), l=st.lists(st.text(max_size=5), max_size=3))
+       e=st.sampled_from(["甲", " 乙 ", "a&b", "<c>"]), l=st.lists(st.text(max_size=5).filter(lambda x: "\r" not in x and "\x00" not in x), max_size=3))
 def test_chromium_agrees_with_the_simulator_on_any_text(page, s, area, n, i, e, l):
     data = {"s": s, "area": area, "n": n, "i": i, "e": e, "l": l}
     if not l:
@@ -74,3 +74,37 @@ def test_chromium_agrees_with_the_simulator_on_any_text(page, s, area, n, i, e, 
     entries = _form_data(page, html)
     assert [(k, v.replace("\r\n", "\n")) for k, v in submit(html)] == entries
     assert parse_submission(TRICKY, entries) == data
+
+
+def test_enter_in_a_text_field_does_not_press_an_array_button(page):
+    schema, _ = load("supervision_check")
+    html = render_form(schema, {"inspectors": ["甲", "乙"], "target_unit": "区建设局"})
+    page.set_content('<form method="post" novalidate onsubmit="event.preventDefault();'
+                     'window.sub = event.submitter ? [event.submitter.name, event.submitter.value] : null">'
+                     f'{html}<button type="submit" name="save" value="1">保存</button></form>')
+    page.press('input[name="target_unit"]', "Enter")
+    submitter = page.evaluate("() => window.sub")
+    assert submitter == ["", ""]        # the inert default button, so no __op is sent
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(schema=st.deferred(lambda: _fuzz_schemas()), data=st.data())
+def test_chromium_agrees_with_the_simulator_on_generated_forms(page, schema, data):
+    from hypothesis import assume, reject
+    from hypothesis_jsonschema import from_schema
+    from service.forms import SchemaError, load_schema
+    from . import hypothesis_compat  # noqa: F401
+    try:
+        schema = load_schema(schema)
+        instance = data.draw(from_schema(schema))
+    except (SchemaError, Exception):
+        reject()
+    assume(isinstance(instance, dict))
+    html = render_form(schema, instance)
+    entries = _form_data(page, html)
+    assert [(k, v.replace("\r\n", "\n")) for k, v in submit(html)] == entries
+
+
+def _fuzz_schemas():
+    from .test_schema_fuzz import SCHEMAS
+    return SCHEMAS

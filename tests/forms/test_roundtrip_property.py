@@ -30,7 +30,8 @@ def _browser_safe(value) -> bool:
     if isinstance(value, list):
         return all(_browser_safe(v) for v in value)
     if isinstance(value, dict):
-        return all(v is not None and v != [] and v != {} and _browser_safe(v) for v in value.values())
+        return all(v is not None and v != [] and v != {} and _browser_safe(v) and _browser_safe(k)
+                   for k, v in value.items())
     return True
 
 

@@ -136,3 +136,23 @@ def test_not_json_or_not_an_object():
             load_schema(bad)
     with pytest.raises(SchemaError, match="2020-12"):
         load_schema({"$schema": "http://json-schema.org/draft-04/schema#", "type": "object"})
+
+
+def test_custom_limits_through_a_compiled_form():
+    from service.forms import compile_form
+    schema = form({"a": {"type": "array", "items": {"type": "string"}}})
+    strict = compile_form(schema, limits=Limits(max_items=3, max_fields=10))
+    assert "add:/a" not in render_form(strict, {"a": ["1", "2", "3"]})
+    assert "add:/a" in render_form(schema, {"a": ["1", "2", "3"]})
+    with pytest.raises(SubmissionError):
+        parse_submission(strict, [("a/__len", "4")])
+    with pytest.raises(SubmissionError):
+        parse_submission(strict, [("x", "1")] * 11)
+    assert validate(strict, {"a": ["1"]}) == []
+
+
+def test_invalid_visibility_rules_are_refused_at_load():
+    pytest.importorskip("service.logic")
+    with pytest.raises(SchemaError, match="条件规则无效.*no_such_operator") as exc:
+        load_schema(form({"a": {"type": "string", "x-visible-if": {"no_such_operator": [1]}}}))
+    assert exc.value.pointer == "/properties/a/x-visible-if"

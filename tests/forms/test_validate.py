@@ -92,3 +92,10 @@ def test_compiled_validators_are_cached_by_schema_content():
 
 def test_fielderror_as_dict():
     assert FieldError("/a", "m", "required").as_dict() == {"path": "/a", "message": "m", "code": "required"}
+
+
+def test_errors_come_in_page_order():
+    from .helpers import load
+    schema, _ = load("talk_record")
+    data = {"talk_type": "诫勉", "date": "2022/6/1", "person": {"name": "李某"}, "content": "x"}
+    assert [e.path for e in validate(schema, data)] == ["/date", "/initiator", "/person/role", "/rectify_deadline"]
