@@ -3,7 +3,8 @@ exactly — over every corpus schema, with instances from hypothesis-jsonschema.
 
 Documented exclusions (see docs/forms.md, "Round trip"): an empty string, an
 empty optional array/object or an optional null is the same as "not answered"
-and is left out; a checkbox is never "not answered" (unchecked is false); checkbox groups come back in option order; text containing a
+and is left out; a checkbox is never "not answered" (unchecked is false); keys starting with
+"__" are reserved for the form's own controls; checkbox groups come back in option order; text containing a
 carriage return or NUL cannot survive any browser."""
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def _browser_safe(value) -> bool:
         return all(_browser_safe(v) for v in value)
     if isinstance(value, dict):
         return all(v is not None and v != [] and v != {} and _browser_safe(v) and _browser_safe(k)
+                   and not k.startswith("__")       # reserved for the form's own controls
                    for k, v in value.items())
     return True
 
