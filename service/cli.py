@@ -74,7 +74,7 @@ def user_create(username, role, display_name, unit_code, password):
 @click.option("--if-empty", is_flag=True, help="Do nothing when the instance already has users.")
 @with_appcontext
 def demo(if_empty):
-    """Load the invented demo data (units, leaders and accounts)."""
+    """Load the invented demo data: units, leaders, accounts, the default pack and 2022 plans."""
     from flask import current_app
     from .demo import load_demo, instance_is_empty
     if if_empty and not instance_is_empty():
@@ -177,16 +177,10 @@ def register_app_commands(app) -> None:
 
 def _add_file_commands(group: click.Group) -> None:
     """Commands that work on files without the app (engine, forms, packs)."""
+    from .forms.cli import form_cli
     from .logic.cli import logic_cli
-    group.add_command(logic_cli)
-    group.add_command(_pack_app_commands())
-    try:
-        from .forms.cli import form_cli
-    except ModuleNotFoundError as exc:  # TEMP until the forms branch lands its CLI
-        if exc.name != "service.forms.cli":
-            raise
-    else:
-        group.add_command(form_cli)
+    for command in (logic_cli, form_cli, _pack_app_commands()):
+        group.add_command(command)
 
 
 _add_file_commands(main)

@@ -10,7 +10,7 @@ from .evaluate import applicable_items
 from .loader import load_pack, parse_json
 from .problems import PackError
 
-pack_cli = click.Group("pack", help="Rule packs (清单包): check, and later install.")
+pack_cli = click.Group("pack", help="Rule packs (清单包): check, preview, install, publish.")
 
 
 @pack_cli.command("check")
