@@ -39,3 +39,13 @@ def field_id(form_id: str, name: str) -> str:
     """A CSS-safe, injective element id for a field name."""
     parts = [_UNSAFE.sub(lambda m: "_%x_" % ord(m.group()), seg) for seg in name.split("/")]
     return f"{form_id}-f-" + "-".join(parts) if name else form_id + "-root"
+
+
+def choice_control(name: str, depth: int) -> str:
+    """Name of the alternative selector of field ``name``.
+
+    A oneOf/anyOf nested directly inside another alternative of the same field
+    needs a selector of its own: ``a/__alt``, then ``a/__altn1``, ``a/__altn2``
+    (``n`` keeps them apart from the object-level ``…/__alt0`` controls).
+    """
+    return f"{name}/__alt" + (f"n{depth}" if depth else "")

@@ -26,7 +26,7 @@ from typing import Any, Iterable
 from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
 from .conditions import alt_node, discriminator_node, object_layout, schema_at, value_choice, _static
 from .model import TRUE_SCHEMA, FormSchema, compile_form, schema_types
-from .names import child_name, unesc
+from .names import child_name, choice_control, unesc
 from .schema_loader import SubmissionError
 from .text import enum_options
 from .widgets import boolean_widget, enum_encoding, registry
@@ -106,6 +106,7 @@ class _Parser:
         self.fs, self.form, self.choices = fs, form, choices
         self._unanswered: set[int] = set()     # ids of parsed groups with no answer in them
         self._consts: set[str] = set()         # names parsed as constants (not answers)
+        self._alt_depth: dict[str, int] = {}   # field name -> nested alternative depth
 
     def value(self, raw: Any, name: str, required: bool, item: bool = False) -> tuple[bool, Any]:
         node = self.fs.resolve(raw)
@@ -256,11 +257,16 @@ class _Parser:
         return (True, refs[0]) if refs else (False, None)
 
     def choice(self, node, raw, name, required, item):
-        selected = self.form.first(name + "/__alt")
+        depth = self._alt_depth.get(name, 0)
+        selected = self.form.first(choice_control(name, depth))
         choice = value_choice(self.fs, node, None, int(selected) if selected and selected.isdigit() else None)
         if choice is None:
             return self.fallback(node, raw, name, required, item)
-        return self.value(alt_node(self.fs, node, choice.keyword, choice.index), name, required, item)
+        self._alt_depth[name] = depth + 1
+        try:
+            return self.value(alt_node(self.fs, node, choice.keyword, choice.index), name, required, item)
+        finally:
+            self._alt_depth[name] = depth
 
     def fallback(self, node, raw, name, required, item):
         text = self.form.first(name + "/__json")

@@ -19,7 +19,7 @@ from .codec import number_text, option_value, picker_value, valid_date
 from .conditions import Choice, alt_node, discriminator_node, object_layout, value_choice
 from .messages import human_size, msg, norm_locale
 from .model import TRUE_SCHEMA, FormSchema, compile_form, deepcopy_json, schema_types
-from .names import child_name, field_id, name_to_pointer, pointer_to_name
+from .names import child_name, choice_control, field_id, name_to_pointer, pointer_to_name
 from .text import enum_options, text, title, value_text
 from .widgets import boolean_widget, enum_encoding, registry
 
@@ -87,6 +87,7 @@ class _Ctx:
         self.choices = dict(options.get("choices") or {})
         self.fill_defaults = options.get("fill_defaults")
         self.label_override: str | None = None        # array item labels (第 n 项)
+        self.alt_depth: dict[str, int] = {}            # field name -> nested alternative depth
         self.index: dict[str, tuple[str, str]] = {}     # pointer -> (field id, label)
         self.errors: dict[str, list[str]] = {}
         self.error_list: list[tuple[str, str]] = []
@@ -365,14 +366,19 @@ def _selector(ctx, choice: Choice, control: str, label: str) -> FieldView:
 
 
 def _choice(ctx, node, raw, kind, name, value, present, required, label, trigger, item):
-    control = name + "/__alt"
+    depth = ctx.alt_depth.get(name, 0)
+    control = choice_control(name, depth)
     choice = value_choice(ctx.fs, node, value if present else None, ctx.choices.get(control), ctx.locale)
     view = _base(ctx, "choice", "choice", node, name, required, label)
     view.children.append(_selector(ctx, choice, control, view.label))
     alt = ctx.fs.resolve(node[choice.keyword][choice.index])
     merged = alt_node(ctx.fs, node, choice.keyword, choice.index)
-    child = build(ctx, merged, name, value, present, required, text(alt, "title", ctx.locale, view.label),
-                  trigger, item)
+    ctx.alt_depth[name] = depth + 1
+    try:
+        child = build(ctx, merged, name, value, present, required, text(alt, "title", ctx.locale, view.label),
+                      trigger, item)
+    finally:
+        ctx.alt_depth[name] = depth
     view.id += "-choice"        # the input inside keeps the field's own id (error links focus it)
     view.children.append(child)
     view.errors = []

@@ -89,3 +89,15 @@ def test_an_item_left_blank_is_kept_so_its_errors_show():
                    "o": {"type": "array", "items": {"type": "object", "properties": {"x": {"type": "string"}}}}})
     assert parse_submission(schema, [("a/__len", "2"), ("a/0", "1"), ("a/1", ""),
                                      ("o/__len", "1"), ("o/0/x", "")]) == {"a": [1, None], "o": [{}]}
+
+
+def test_nested_alternatives_of_one_field_have_their_own_selectors():
+    """A oneOf directly inside another oneOf's alternative (found by the fuzz test):
+    each level gets its own ``__alt`` control, so the value survives the round trip."""
+    from .browser import submit
+    schema = {"type": "object", "properties": {"a": {"oneOf": [
+        {"enum": [None]}, {"oneOf": [{"type": ["string", "integer"]}, {"type": "string"}]}]}}}
+    for data in ({"a": 0}, {"a": 5}, {"a": None}):
+        fields = submit(render_form(schema, data))
+        assert len([n for n, _ in fields if n.startswith("a/__alt")]) == (2 if data["a"] is not None else 1)
+        assert parse_submission(schema, fields) == data
