@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICE = ROOT / "service"
 PO = SERVICE / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "N_": None, "_msg": None, "ngettext": (1, 2)}
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 
 

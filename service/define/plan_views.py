@@ -168,7 +168,7 @@ def _apply(item: PlanItem, change):
     try:
         change()
     except plans.PlanError as exc:
-        return _item_response(item, str(exc), 422)
+        return _item_response(item, exc.translated(_), 422)
     except peewee.IntegrityError:
         return _item_response(item, _("该清单刚被他人修改，请刷新页面后重试。"), 409)
     return _item_response(PlanItem.get_by_id(item.id))
@@ -213,7 +213,7 @@ def add_item(plan_id: int):
                               frequency=form.get("frequency", ""), min_count=form.get("min_count", ""),
                               due_date=form.get("due_date", ""), form=form.get("form", ""))
     except plans.PlanError as exc:
-        flash(str(exc), "error")
+        flash(exc.translated(_), "error")
         return redirect(url_for("define.plan", plan_id=plan.id) + "#add-item")
     except peewee.IntegrityError:
         flash(_("该清单刚被他人修改，请刷新页面后重试。"), "error")

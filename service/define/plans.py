@@ -19,7 +19,24 @@ from .models import FREQUENCIES, Plan, PlanItem, PlanRevision
 
 
 class PlanError(ValueError):
-    """A plan change that cannot be made; the message is for the user (Chinese)."""
+    """A plan change that cannot be made.
+
+    Carries its messages as (msgid, params) so the web layer can show them in
+    the user's language; ``str()`` is the Chinese text for the CLI and logs.
+    """
+
+    def __init__(self, *messages: tuple[str, dict]):
+        self.messages = list(messages)
+        super().__init__("；".join(msgid % params for msgid, params in self.messages))
+
+    def translated(self, gettext) -> str:
+        """The messages through ``gettext`` (e.g. Flask-Babel's), joined."""
+        return "；".join(gettext(msgid, **params) for msgid, params in self.messages)
+
+
+def _msg(msgid: str, **params) -> tuple[str, dict]:
+    """A message for PlanError (``_msg`` is an extraction keyword in tools/i18n.py)."""
+    return msgid, params
 
 
 def _snapshot(plan: Plan) -> list[dict]:
@@ -87,7 +104,7 @@ def set_enabled(item: PlanItem, enabled: bool, reason: str = "") -> PlanItem:
     """Switch an item on, or off with a reason (required)."""
     reason = (reason or "").strip()
     if not enabled and not reason:
-        raise PlanError("停用事项须填写原因")
+        raise PlanError(_msg("停用事项须填写原因"))
     if item.enabled == enabled:
         return item
     with database.atomic():
@@ -107,9 +124,9 @@ def set_target(item: PlanItem, min_count) -> PlanItem:
     try:
         value = int(str(min_count).strip())
     except ValueError:
-        raise PlanError("目标次数应为整数") from None
+        raise PlanError(_msg("目标次数应为整数")) from None
     if not 0 <= value <= 366:
-        raise PlanError("目标次数应在 0 到 366 之间；不需要的事项请停用")
+        raise PlanError(_msg("目标次数应在 0 到 366 之间；不需要的事项请停用"))
     if value == item.min_count:
         return item
     with database.atomic():
@@ -126,9 +143,9 @@ def set_due_date(item: PlanItem, value: str | None) -> PlanItem:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
-            raise PlanError("日期格式应为 年-月-日，例如 2022-06-30") from None
+            raise PlanError(_msg("日期格式应为 年-月-日，例如 2022-06-30")) from None
         if day.year != item.plan.year:
-            raise PlanError(f"截止日期应在 {item.plan.year} 年内")
+            raise PlanError(_msg("截止日期应在 %(year)s 年内", year=item.plan.year))
     else:
         day = None
     current = item.due_date if isinstance(item.due_date, dt.date) or item.due_date is None \
@@ -148,30 +165,30 @@ def add_custom_item(plan: Plan, *, list_id: str, category_id: str, text: str, fr
     errors = []
     text = (text or "").strip()
     if not text:
-        errors.append("请填写事项内容")
+        errors.append(_msg("请填写事项内容"))
     if not any(c.id == category_id and c.list == list_id for c in pack.categories):
-        errors.append("请选择所属清单和类别")
+        errors.append(_msg("请选择所属清单和类别"))
     if frequency not in FREQUENCIES:
-        errors.append("请选择频次")
+        errors.append(_msg("请选择频次"))
     if form and form not in pack.forms:
-        errors.append("所选表单不在本规则包中")
+        errors.append(_msg("所选表单不在本规则包中"))
     try:
         count = int(str(min_count).strip())
         if not 1 <= count <= 366:
             raise ValueError
     except ValueError:
-        errors.append("目标次数应为 1 到 366 之间的整数")
+        errors.append(_msg("目标次数应为 1 到 366 之间的整数"))
         count = 1
     day = None
     if due_date:
         try:
             day = dt.date.fromisoformat(due_date.strip())
             if day.year != plan.year:
-                errors.append(f"截止日期应在 {plan.year} 年内")
+                errors.append(_msg("截止日期应在 %(year)s 年内", year=plan.year))
         except ValueError:
-            errors.append("日期格式应为 年-月-日，例如 2022-06-30")
+            errors.append(_msg("日期格式应为 年-月-日，例如 2022-06-30"))
     if errors:
-        raise PlanError("；".join(errors))
+        raise PlanError(*errors)
     with database.atomic():
         number = PlanItem.select().where((PlanItem.plan == plan) & (PlanItem.custom == True)).count() + 1  # noqa: E712
         position = (PlanItem.select(peewee.fn.MAX(PlanItem.position)).where(PlanItem.plan == plan).scalar() or 0) + 1

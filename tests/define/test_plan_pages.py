@@ -1,6 +1,8 @@
 """Plan pages: generation, htmx tuning, publishing, the unit's own view."""
 import io
 
+import pytest
+
 from openpyxl import load_workbook
 
 from service.define import plans
@@ -115,3 +117,13 @@ def test_pack_pages(admin_client, version):
     assert version.short_hash in listing and "已发布" in listing
     page = admin_client.get(f"/define/packs/{version.id}?list=first-responsible").get_data(as_text=True)
     assert "第一责任人" in page and "fr-first-topic" in page
+
+
+def test_plan_errors_follow_the_ui_language(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    admin_client.post("/language/en")
+    response = admin_client.post(f"/define/plans/{plan.id}/items/{item.id}/due", {"due_date": "2023-01-05"}, htmx=True)
+    assert response.status_code == 422 and "The due date must lie in 2022" in response.get_data(as_text=True)
+    with pytest.raises(plans.PlanError, match="截止日期应在 2022 年内"):  # the CLI and logs stay Chinese
+        plans.set_due_date(item, "2023-01-05")
