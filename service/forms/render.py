@@ -516,6 +516,20 @@ def render_form(schema: Any, data: Any = None, errors: Any = None, *, locale: st
         summary_title=ctx.m("ui.errors_title", count=len(ctx.error_list)), m=ctx.m)
 
 
+def render_summary(schema: Any, data: Any = None, errors: Any = None, *, locale: str = "zh-CN",
+                   oob: bool = False, **options: Any) -> str:
+    """Just the error summary (``id="{form_id}-errors"``) for these errors.
+
+    With ``oob=True`` it carries ``hx-swap-oob``: an inline-validation response
+    appends it so a summary already on the page (after a refused submit) drops
+    the problems the user has fixed. With no errors it is an empty hidden div.
+    """
+    ctx, _root = _tree(schema, data, errors, locale, options)
+    return env.get_template("forms/summary.html").render(
+        form_id=ctx.form_id, summary=_summary(ctx), oob=oob,
+        summary_title=ctx.m("ui.errors_title", count=len(ctx.error_list)))
+
+
 def render_field(schema: Any, pointer: str, data: Any = None, errors: Any = None,
                  locale: str = "zh-CN", **options: Any) -> str:
     """Render just one field's wrapper (``id="{field id}-wrap"``) — the fragment an

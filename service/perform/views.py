@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from ..auth.access import require_unit_access, role_required
 from ..define.models import Plan, PlanItem
 from ..forms import (SchemaError, SubmissionError, errors_for, read_post, render_field, render_form,
-                     schema_at, validate)
+                     render_summary, schema_at, validate)
 from ..units.models import Unit
 from ..web.errors import AppError, Forbidden, NotFound
 from ..web.export import export, wanted_format
@@ -216,9 +216,12 @@ def validate_field(form_id: str):
     post, upload_errors = _read(ctx)
     draft = _autosave(ctx, post.data)
     field = post.field or ""
-    errors = upload_errors + errors_for(validate(ctx.schema, post.data, locale=_locale()), "/" + field)
+    all_errors = validate(ctx.schema, post.data, locale=_locale())
+    errors = upload_errors + errors_for(all_errors, "/" + field)
     html = render_field(ctx.schema, field, post.data, errors, **ctx.options(post.choices))
-    return html + _saved_badge(draft), 200, {"Vary": "HX-Request"}
+    # Keep a summary from a refused submit true: fixed problems leave it.
+    summary = render_summary(ctx.schema, post.data, all_errors, oob=True, **ctx.options(post.choices))
+    return html + summary + _saved_badge(draft), 200, {"Vary": "HX-Request"}
 
 
 @bp.post("/drafts/<int:draft_id>/discard")

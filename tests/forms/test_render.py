@@ -289,3 +289,14 @@ def test_error_summary_follows_the_page_order():
     summary = html[html.index("dl-form-errors"):html.index("</ul>")]
     labels = re.findall(r'<a href="#[^"]+">([^：]+)：', summary)
     assert labels == ["谈话日期", "谈话人", "身份", "整改期限"]
+
+
+def test_render_summary_alone_for_out_of_band_updates():
+    from service.forms import render_summary, validate
+    schema = {"type": "object", "title": "t", "required": ["a", "b"],
+              "properties": {"a": {"type": "string", "title": "甲"}, "b": {"type": "string", "title": "乙"}}}
+    html = render_summary(schema, {"a": "x"}, validate(schema, {"a": "x"}), form_id="f", oob=True)
+    assert 'id="f-errors"' in html and 'hx-swap-oob="true"' in html and "乙：此项为必填项" in html
+    assert "甲" not in html
+    empty = render_summary(schema, {"a": "x", "b": "y"}, [], form_id="f", oob=True)
+    assert 'id="f-errors"' in empty and "hidden" in empty and "<li>" not in empty

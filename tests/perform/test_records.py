@@ -151,3 +151,14 @@ def test_unit_dashboard_counts_plan_items_records_and_drafts(clerk, unit_plan):
     assert f'<span class="num">{enabled}</span><span>2022 年度清单事项' in page
     assert '<span class="num">1</span><span>已提交记录' in page
     assert '<span class="num">1</span><span>未提交的草稿' in page
+
+
+def test_inline_validation_keeps_the_error_summary_true(clerk, unit_plan):
+    refused = clerk.post("/perform/fill/talk", _talk_fields(date="", target_name=""))
+    assert "谈话日期：此项为必填项" in refused.get_data(as_text=True)
+    fields = _talk_fields(target_name="")
+    fields["__field"] = "date"
+    text = clerk.post("/perform/fill/talk/field", fields, htmx=True).get_data(as_text=True)
+    summary = text[text.index('id="record-form-errors"'):]
+    assert 'hx-swap-oob="true"' in summary[:200] or 'hx-swap-oob="true"' in text
+    assert "谈话日期" not in summary and "谈话对象：此项为必填项" in summary
