@@ -11,12 +11,13 @@ from .conditions import schema_at as _schema_at
 from .files import check_upload, file_refs
 from .model import compile_form
 from .parse import FormPost, apply_array_op, parse_choices, parse_submission, read_post
+from .readonly import restore_read_only
 from .render import render_field, render_form, render_summary
 from .schema_loader import Limits, SchemaError, SubmissionError, load_schema
 from .validate import FieldError, validate
 from .widgets import registry
 
-__all__ = ["render_form", "render_field", "render_summary", "parse_submission", "parse_choices", "validate",
+__all__ = ["render_form", "render_field", "render_summary", "restore_read_only", "parse_submission", "parse_choices", "validate",
            "FieldError", "load_schema", "SchemaError", "SubmissionError", "Limits",
            "apply_array_op", "read_post", "FormPost", "errors_for", "check_upload", "file_refs", "schema_at", "registry", "compile_form"]
 

@@ -19,7 +19,7 @@ from .. import audit
 from ..auth.models import User
 from ..db import database, utcnow
 from ..define.models import PlanItem
-from ..forms import FieldError, check_upload, file_refs, validate  # noqa: F401  (FieldError re-exported)
+from ..forms import FieldError, check_upload, file_refs, restore_read_only, validate  # noqa: F401  (FieldError re-exported)
 from ..packs.store import PackVersion
 from ..units.models import Unit
 from .models import Draft, Record, StoredFile
@@ -148,6 +148,7 @@ def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_i
            data: dict, locale: str = "zh-CN") -> tuple[Record | None, list[FieldError]]:
     """Validate ``data`` and create the record; (record, []) or (None, errors)."""
     schema = version.pack().forms[form_id].schema
+    data = restore_read_only(schema, data)  # a new record: read-only fields take their defaults
     errors = validate(schema, data, locale=locale)
     forged = foreign_file_refs(schema, data, unit)
     errors += [FieldError(path=p, message="附件无效，请重新上传" if locale.startswith("zh") else "Invalid attachment; upload it again",

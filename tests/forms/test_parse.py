@@ -101,3 +101,18 @@ def test_nested_alternatives_of_one_field_have_their_own_selectors():
         fields = submit(render_form(schema, data))
         assert len([n for n, _ in fields if n.startswith("a/__alt")]) == (2 if data["a"] is not None else 1)
         assert parse_submission(schema, fields) == data
+
+
+def test_read_only_values_come_from_the_server_not_the_browser():
+    from service.forms import restore_read_only
+    schema = {"type": "object", "properties": {
+        "unit": {"type": "string", "readOnly": True, "default": "临江街道"},
+        "serial": {"type": "string", "readOnly": True},
+        "note": {"type": "string"},
+        "rows": {"type": "array", "items": {"type": "object", "properties": {
+            "checked_by": {"type": "string", "readOnly": True}, "text": {"type": "string"}}}}}}
+    forged = {"unit": "别的单位", "serial": "X-1", "note": "ok", "rows": [{"checked_by": "某某", "text": "a"}]}
+    assert restore_read_only(schema, forged) == {"unit": "临江街道", "note": "ok", "rows": [{"text": "a"}]}
+    stored = {"unit": "临江街道", "serial": "S-7", "rows": [{"checked_by": "检查组", "text": "old"}]}
+    assert restore_read_only(schema, forged, stored) == {
+        "unit": "临江街道", "serial": "S-7", "note": "ok", "rows": [{"checked_by": "检查组", "text": "a"}]}
