@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 
 from markupsafe import escape
+from peewee import fn
 from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.access import require_unit_access, role_required
-from ..define.models import Plan, PlanItem
+from ..define.models import FREQUENCIES, Plan, PlanItem
+from ..define.plan_views import grouped
 from ..forms import (SchemaError, SubmissionError, errors_for, read_post, render_field, render_form,
                      render_summary, schema_at, validate)
 from ..units.models import Unit
@@ -53,13 +55,16 @@ def index():
     """Units: what their plan asks them to record, drafts and recent records. Staff: all records."""
     if current_user.role == "unit":
         plan = _current_plan(current_user.unit_id)
-        items = [i for i in plan.ordered_items() if i.enabled and i.form] if plan else []
         forms = plan.pack_version.pack().forms if plan else {}
+        tree, list_names, category_names = grouped(plan, include_disabled=False) if plan else ({}, {}, {})
+        counts = dict(Record.select(Record.plan_item, fn.COUNT(Record.id))
+                      .where(Record.unit == current_user.unit_id).group_by(Record.plan_item).tuples())
         drafts = list(Draft.select().where((Draft.user == current_user.id) & (Draft.unit == current_user.unit_id))
                       .order_by(Draft.updated_at.desc()))
         recent = list(Record.select().where(Record.unit == current_user.unit_id)
                       .order_by(Record.id.desc()).limit(20))
-        return render("perform/unit.html", plan=plan, items=items, forms=forms, drafts=drafts, recent=recent)
+        return render("perform/unit.html", plan=plan, tree=tree, list_names=list_names, forms=forms,
+                      drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES)
     return _records_list()
 
 

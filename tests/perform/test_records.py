@@ -162,3 +162,12 @@ def test_inline_validation_keeps_the_error_summary_true(clerk, unit_plan):
     summary = text[text.index('id="record-form-errors"'):]
     assert 'hx-swap-oob="true"' in summary[:200] or 'hx-swap-oob="true"' in text
     assert "谈话日期" not in summary and "谈话对象：此项为必填项" in summary
+
+
+def test_the_record_list_counts_records_per_duty(clerk, unit_plan):
+    item = next(i for i in unit_plan.ordered_items() if i.form == "talk" and i.enabled)
+    clerk.post(f"/perform/fill/talk?item={item.id}", _talk_fields())
+    page = clerk.get("/perform/").get_data(as_text=True)
+    row = page[page.index(item.text):]
+    row = row[:row.index("</tr>")]
+    assert "<td>1</td>" in row and f"item={item.id}" in row
