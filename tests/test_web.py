@@ -8,6 +8,7 @@ from service.web.errors import AppError
 
 STATIC = Path(__file__).resolve().parent.parent / "service" / "web" / "static"
 HTMX_SHA256 = "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"  # htmx.org 2.0.11
+IDIOMORPH_SHA256 = "5811b9a7eda14878b7dab4378bf60432e1bb6f11fcfb970cc26540642650181e"  # idiomorph 0.8.0 (htmx ext)
 
 
 def test_full_page_vs_fragment(admin_client):
@@ -123,9 +124,11 @@ def test_healthz_503_when_database_is_unreachable(app, monkeypatch):
     assert response.status_code == 503 and response.get_json()["status"] == "unavailable"
 
 
-def test_htmx_is_pinned_served_locally_with_its_licence(client):
+def test_front_end_files_are_pinned_and_served_locally_with_their_licences(client):
     assert hashlib.sha256((STATIC / "vendor/htmx/htmx.min.js").read_bytes()).hexdigest() == HTMX_SHA256
     assert "Zero-Clause BSD" in (STATIC / "vendor/htmx/LICENSE").read_text()
+    assert hashlib.sha256((STATIC / "vendor/idiomorph/idiomorph-ext.min.js").read_bytes()).hexdigest() == IDIOMORPH_SHA256
+    assert "Zero-Clause BSD" in (STATIC / "vendor/idiomorph/LICENSE").read_text()
     response = client.get("/static/vendor/htmx/htmx.min.js")
     assert response.status_code == 200 and response.data.startswith(b"var htmx")
     page = client.get("/login").get_data(as_text=True)

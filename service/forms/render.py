@@ -140,15 +140,21 @@ def _control_attrs(ctx: _Ctx, view: FieldView, node: dict, trigger: bool) -> dic
     return attrs
 
 
+def _swap(ctx: _Ctx) -> str:
+    # "morph:outerHTML" (htmx's idiomorph extension) keeps focus, typing and the
+    # very button a user is clicking while a refresh lands; plain outerHTML otherwise.
+    return str(ctx.hx.get("swap") or "outerHTML")
+
+
 def _hx(ctx: _Ctx, view: FieldView, trigger: bool) -> dict:
     if not ctx.hx:
         return {}
     if trigger and ctx.hx.get("refresh"):
         return {"hx-post": ctx.hx["refresh"], "hx-trigger": "change", "hx-target": "#" + ctx.form_id,
-                "hx-swap": "outerHTML", "hx-include": "closest form"}
+                "hx-swap": _swap(ctx), "hx-include": "closest form"}
     if ctx.hx.get("validate_field"):
         return {"hx-post": ctx.hx["validate_field"], "hx-trigger": "change",
-                "hx-target": "#" + view.id + "-wrap", "hx-swap": "outerHTML",
+                "hx-target": "#" + view.id + "-wrap", "hx-swap": _swap(ctx),
                 "hx-include": "closest form", "hx-vals": json.dumps({"__field": view.name})}
     return {}
 
@@ -160,7 +166,7 @@ def _op_button(ctx: _Ctx, op: str, pointer: str, label_key: str, label: str = ""
         attrs["aria-label"] = f"{ctx.m(label_key)} {label}"
     if ctx.hx and ctx.hx.get("refresh"):
         attrs.update({"hx-post": ctx.hx["refresh"], "hx-target": "#" + ctx.form_id,
-                      "hx-swap": "outerHTML", "hx-include": "closest form"})
+                      "hx-swap": _swap(ctx), "hx-include": "closest form"})
     return {"attrs": attrs, "label": ctx.m(label_key)}
 
 

@@ -127,7 +127,8 @@ class _Context:
         """Renderer options shared by the whole form and a single field."""
         urls = self.urls()
         return {"locale": _locale(), "form_id": FORM_ID, "file_url": _file_url(), "choices": choices or {},
-                "hx": {"refresh": urls["refresh"], "validate_field": urls["validate_field"]}}
+                "hx": {"refresh": urls["refresh"], "validate_field": urls["validate_field"],
+                       "swap": "morph:outerHTML"}}
 
     def render(self, data, errors=None, choices=None) -> str:
         return render_form(self.schema, data, errors, **self.options(choices))

@@ -68,3 +68,21 @@ def test_fill_a_decision_record(page, login, make_user, units, unit_plan, screen
     assert [o["member"] for o in record.data["opinions"]] == ["副书记", "书记"]
     assert record.data["votes"] == {"for": 7, "against": 0, "abstain": 0}
     assert Draft.select().count() == 0
+
+
+def test_a_click_right_after_typing_is_not_lost(page, login, make_user, units, unit_plan):
+    """Leaving a field fires its own refresh; the button clicked at that moment
+    must still act (morph swap keeps the button, hx-sync queues its request)."""
+    make_user("clerk", "unit", unit=units["street"])
+    login(page, "clerk")
+    page.goto("/perform/fill/decision")
+    form = page.locator("form.record-form")
+    form.get_by_label("大额资金使用").check()
+    amount = form.get_by_label("涉及金额(万元)")
+    amount.wait_for()
+    page.wait_for_load_state("networkidle")
+    amount.fill("120")
+    amount.focus()
+    page.get_by_role("button", name="添加一项 班子成员发表意见").click()  # blur, change and click at once
+    page.locator('[name="opinions/0/member"]').wait_for()
+    assert amount.input_value() == "120"
