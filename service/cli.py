@@ -95,7 +95,7 @@ def pack_install(directory, publish):
     """Check the pack in DIRECTORY and store it as an immutable version."""
     from . import audit
     from .packs import PackError
-    from .packs.store import install_directory, publish as publish_version
+    from .packs.store import VersionTaken, install_directory, publish as publish_version
     with audit.acting_as(None, "cli"):
         try:
             version, created, _problems = install_directory(directory)
@@ -103,6 +103,8 @@ def pack_install(directory, publish):
             for problem in exc.problems:
                 click.echo(f"{problem.location()}: {problem.message_zh}", err=True)
             raise click.ClickException(f"pack has {len(exc.problems)} problem(s); nothing installed")
+        except VersionTaken as exc:
+            raise click.ClickException(str(exc))
         click.echo(f"{'installed' if created else 'already installed'}: #{version.id} {version.label}")
         if publish:
             publish_version(version)

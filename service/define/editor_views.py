@@ -15,9 +15,9 @@ from flask_login import current_user
 from ..auth.access import role_required
 from ..i18n import N_
 from ..packs import Problem, content_hash
-from ..packs.store import PackVersion, store_files
+from ..packs.store import PackVersion, VersionTaken, store_files
 from ..units.models import Unit
-from ..web.errors import NotFound
+from ..web.errors import AppError, NotFound
 from ..web.ids import parse_id
 from ..web.render import render
 from . import editor, tryit
@@ -216,7 +216,10 @@ def _save(version, pack, target):
     problems = editor.save_problems(files)
     if problems:
         return _refused(version, pack, target, text, note, problems, check)
-    stored, created = store_files(files, source="editor", parent=version, note=note or _default_note(target))
+    try:
+        stored, created = store_files(files, source="editor", parent=version, note=note or _default_note(target))
+    except VersionTaken:  # another admin saved the same next version number a moment ago
+        raise AppError(_("刚有其他管理员保存了同一版本号，请返回重新保存。"), status=409) from None
     if not created:
         flash(_("与已有版本 %(label)s 内容相同，未创建新版本。", label=stored.label), "info")
         return redirect(_edit_url(stored, target))

@@ -27,6 +27,15 @@ class PackVersionIsImmutable(Exception):
     """Raised when code tries to change a stored version's content."""
 
 
+class VersionTaken(ValueError):
+    """Different content under a version number that is already stored."""
+
+    def __init__(self, pack_id: str, version: str):
+        self.pack_id, self.version = pack_id, version
+        super().__init__(f"规则包 {pack_id} 已存在版本 {version}，但内容不同：请先修改 rules/pack.json 中的 version 再安装"
+                         f" / pack {pack_id} already has a version {version} with other content: bump the version first")
+
+
 class PackVersion(BaseModel):
     """One stored version of a rule pack."""
 
@@ -95,6 +104,10 @@ def store_files(files: dict[str, Any], *, source: str, parent: PackVersion | Non
                                        & (PackVersion.content_hash == digest))
     if existing:
         return existing, False
+    if PackVersion.select().where((PackVersion.pack_id == pack.manifest.id)
+                                  & (PackVersion.version == pack.manifest.version)).exists():
+        # One version number names one content, here and in every district it travels to.
+        raise VersionTaken(pack.manifest.id, pack.manifest.version)
     _, actor = audit.current_actor()
     try:
         with database.atomic():

@@ -339,3 +339,13 @@ def test_out_of_range_ids_are_not_found(admin_client, version):
     assert sample.status_code == 200 and "示例单位" in sample.get_data(as_text=True)
     odd = admin_client.get(_url(version, "sample?part=applies_if&unit=²"), headers={"HX-Request": "true"})
     assert odd.status_code == 200
+
+
+def test_a_version_number_taken_meanwhile_is_a_clear_409(admin_client, version, monkeypatch):
+    from service.packs import store
+
+    def taken(*args, **kwargs):
+        raise store.VersionTaken("wuze-default", "1.0.1")
+    monkeypatch.setattr("service.define.editor_views.store_files", taken)
+    response = _save(admin_client, version, LOOSER)
+    assert response.status_code == 409 and "同一版本号" in response.get_data(as_text=True)

@@ -100,3 +100,18 @@ def test_stored_forms_keep_their_field_order(app):
     version, _, _ = install_directory(ROOT)
     stored = PackVersion.get_by_id(version.id).pack().forms["decision"].schema
     assert list(stored["properties"]["votes"]["properties"]) == ["for", "against", "abstain"]
+
+
+def test_other_content_under_a_stored_version_number_is_refused(app, tmp_path):
+    from service.packs.store import VersionTaken
+    install_directory(ROOT)
+    copy_dir = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules", copy_dir / "rules")
+    shutil.copytree(ROOT / "forms", copy_dir / "forms")
+    manifest = copy_dir / "rules" / "pack.json"
+    manifest.write_text(manifest.read_text().replace('"示例区"', '"另一个区"'))
+    with pytest.raises(VersionTaken, match="已存在版本 1.0.0"):
+        install_directory(copy_dir)
+    result = app.test_cli_runner().invoke(args=["pack", "install", str(copy_dir)])
+    assert result.exit_code != 0 and "bump the version" in result.output
+    assert PackVersion.select().count() == 1
