@@ -195,7 +195,10 @@ def fill(form_id: str):
                                             data=post.data, locale=_locale())
             if record:
                 flash(_("已提交记录：%(title)s", title=ctx.form.title), "success")
-                return redirect(url_for("perform.record", record_id=record.id))
+                target = url_for("perform.record", record_id=record.id)
+                if is_htmx():  # htmx follows HX-Redirect with a full page load
+                    return "", 204, {"HX-Redirect": target}
+                return redirect(target)
             _autosave(ctx, post.data)
             html = ctx.render(post.data, errors, post.choices)
             status = 422

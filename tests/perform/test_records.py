@@ -171,3 +171,11 @@ def test_the_record_list_counts_records_per_duty(clerk, unit_plan):
     row = page[page.index(item.text):]
     row = row[:row.index("</tr>")]
     assert "<td>1</td>" in row and f"item={item.id}" in row
+
+
+def test_htmx_submit_redirects_by_header_and_refusal_returns_the_content(clerk, unit_plan):
+    refused = clerk.post("/perform/fill/talk", _talk_fields(date=""), htmx=True)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "<html" not in text and "此项为必填项" in text
+    done = clerk.post("/perform/fill/talk", _talk_fields(), htmx=True)
+    assert done.status_code == 204 and done.headers["HX-Redirect"].startswith("/perform/records/")

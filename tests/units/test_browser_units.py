@@ -67,6 +67,7 @@ def test_edit_form_checks_a_field_on_blur(page, login, make_user, screenshot_dir
     login(page, "admin")
     page.goto(f"/units/{unit.id}")
     page.get_by_role("link", name="编辑").click()
+    page.wait_for_load_state()  # htmx must be running before the field is left
     code = page.get_by_label("编号")
     code.fill("Q01")
     code.blur()
