@@ -11,17 +11,10 @@ pytestmark = pytest.mark.browser
 FIXED = {">=": [{"count_if": [{"var": "records"}]}, {"var": "target"}]}
 
 
-def _login(page, username):
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("correct-horse-9")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/dashboard")
 
-
-def test_admin_edits_tries_saves_and_publishes_a_check_rule(page, make_user, version, units, screenshot_dir):
+def test_admin_edits_tries_saves_and_publishes_a_check_rule(page, login, make_user, version, units, screenshot_dir):
     make_user("admin", "admin")
-    _login(page, "admin")
+    login(page, "admin")
     page.goto(f"/define/packs/{version.id}/items/fr-first-topic")
     page.screenshot(path=str(screenshot_dir / "pack-item.png"), full_page=True)
     page.get_by_role("link", name="编辑检查规则").click()
@@ -74,9 +67,9 @@ def test_admin_edits_tries_saves_and_publishes_a_check_rule(page, make_user, ver
     assert current.version == "1.0.1" and current.pack().item("fr-first-topic").check == FIXED
 
 
-def test_form_preview_follows_the_edited_json(page, make_user, version, screenshot_dir):
+def test_form_preview_follows_the_edited_json(page, login, make_user, version, screenshot_dir):
     make_user("admin", "admin")
-    _login(page, "admin")
+    login(page, "admin")
     page.goto(f"/define/packs/{version.id}?list=first-responsible")
     page.get_by_role("heading", name="政治建设").wait_for()
     page.screenshot(path=str(screenshot_dir / "pack-version.png"))
