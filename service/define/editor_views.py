@@ -83,6 +83,11 @@ def _page(version, pack, target, *, text: str | None = None, status: int = 200, 
         check = editor.check_edit(pack, target, text, whole_pack=False)
     item = pack.item(target.id) if target.kind == "item" else None
     form = pack.forms.get(target.id) if target.kind == "form" else None
+    if item is not None and (today is None or not tryit.valid_date(today)):
+        # the page describes the sample period from `today`: never from a date that does not exist
+        period_day = tryit.sample_today(item)
+    else:
+        period_day = today
     preview = preview_error = None
     if form is not None:
         schema = check.value if check.parsed and isinstance(check.value, dict) else None
@@ -94,6 +99,7 @@ def _page(version, pack, target, *, text: str | None = None, status: int = 200, 
                   part_labels=PART_LABELS, parts=editor.ITEM_PARTS,
                   sample=_sample(pack, target) if sample is None else sample,
                   today=(tryit.sample_today(item) if item else "") if today is None else today,
+                  period_day=period_day,
                   units=_units() if item else [], note=_default_note(target) if note is None else note,
                   next_version=editor.bump_version(version.version, _taken_versions(version.pack_id)),
                   can_save=current_user.is_admin, preview=preview, preview_error=preview_error,

@@ -2,8 +2,6 @@
 the unit's own view (list and mind map) and the printable 履责清单 card."""
 from __future__ import annotations
 
-import datetime as dt
-from collections import OrderedDict
 
 import peewee
 from flask import current_app, flash, redirect, request, url_for
@@ -23,8 +21,8 @@ from .models import FREQUENCIES, PLAN_STATUSES, Plan, PlanItem, PlanRevision
 
 
 def _year_arg() -> int:
-    raw = request.values.get("year", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+    raw = request.values.get("year", "").strip()
+    if len(raw) == 4 and raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= 2100:
         return int(raw)
     latest = Plan.select(peewee.fn.MAX(Plan.year)).scalar()
     return latest or utcnow().year
@@ -42,7 +40,8 @@ def index():
             return render("define/no_plan.html", year=year)
         return redirect(url_for("define.plan", plan_id=plan.id))
     units = list(Unit.select().where(Unit.active == True).order_by(Unit.code))  # noqa: E712
-    plan_rows = {p.unit_id: p for p in Plan.select().where(Plan.year == year)}
+    plan_rows = {p.unit_id: p for p in Plan.select(Plan, *PackVersion.light_fields())
+                 .join(PackVersion).where(Plan.year == year)}
     counts = dict(PlanItem.select(PlanItem.plan, peewee.fn.COUNT(PlanItem.id))
                   .join(Plan).where((Plan.year == year) & (PlanItem.enabled == True))  # noqa: E712
                   .group_by(PlanItem.plan).tuples())
@@ -89,25 +88,6 @@ def _plan_for_viewer(plan_id: int) -> Plan:
     return plan
 
 
-def grouped(plan: Plan, *, include_disabled: bool) -> "OrderedDict":
-    """list → category → items, in the pack's order, with names from the plan's own version."""
-    pack = plan.pack_version.pack()
-    list_names = {l.id: l.name for l in pack.lists}
-    categories = {c.id: c for c in pack.categories}
-    tree: OrderedDict = OrderedDict((l.id, OrderedDict()) for l in pack.lists)
-    for item in plan.ordered_items():
-        if not item.enabled and not include_disabled:
-            continue
-        tree.setdefault(item.list_id, OrderedDict()).setdefault(item.category_id, []).append(item)
-    for list_id in list(tree):
-        if not tree[list_id]:
-            del tree[list_id]
-        else:
-            tree[list_id] = OrderedDict(sorted(tree[list_id].items(),
-                                               key=lambda kv: categories[kv[0]].order if kv[0] in categories else 999))
-    return tree, list_names, {cid: c.name for cid, c in categories.items()}
-
-
 def due_text(item: PlanItem, year: int) -> str:
     """The due date as a clerk reads it: a date, or a rule per period."""
     if item.due_date:
@@ -127,7 +107,7 @@ def plan(plan_id: int):
     plan = _plan_for_viewer(plan_id)
     view = request.args.get("view", "list")
     editable = current_user.is_admin
-    tree, list_names, category_names = grouped(plan, include_disabled=editable and view == "list")
+    tree, list_names, category_names = plans.grouped(plan, include_disabled=editable and view == "list")
     fmt = wanted_format()
     if fmt:
         rows = []

@@ -7,6 +7,7 @@ one transaction, so any past state of a plan can be shown and compared.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 
 import peewee
 
@@ -207,3 +208,22 @@ def publish_plan(plan: Plan) -> Plan:
         audit.update(plan, status="published", published_at=utcnow())
         _new_revision(plan, "发布清单，单位可见")
     return plan
+
+
+def grouped(plan: Plan, *, include_disabled: bool) -> "tuple[OrderedDict, dict, dict]":
+    """list → category → items, in the pack's order, with names from the plan's own version."""
+    pack = plan.pack_version.pack()
+    list_names = {l.id: l.name for l in pack.lists}
+    categories = {c.id: c for c in pack.categories}
+    tree: OrderedDict = OrderedDict((l.id, OrderedDict()) for l in pack.lists)
+    for item in plan.ordered_items():
+        if not item.enabled and not include_disabled:
+            continue
+        tree.setdefault(item.list_id, OrderedDict()).setdefault(item.category_id, []).append(item)
+    for list_id in list(tree):
+        if not tree[list_id]:
+            del tree[list_id]
+        else:
+            tree[list_id] = OrderedDict(sorted(tree[list_id].items(),
+                                               key=lambda kv: categories[kv[0]].order if kv[0] in categories else 999))
+    return tree, list_names, {cid: c.name for cid, c in categories.items()}

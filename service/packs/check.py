@@ -188,7 +188,7 @@ def _rule_problems(logic, rule: Any, schema: dict | None, file: str, pointer: st
         logic.compile_rule(rule)
     except Exception as exc:
         code = getattr(exc, "type", None) or "rule-compile"
-        return [Problem(file, pointer_join(pointer, getattr(exc, "pointer", "") or ""), f"rule-compile",
+        return [Problem(file, pointer_join(pointer, getattr(exc, "pointer", "") or ""), "rule-compile",
                         f"规则无法编译({code}):{exc}", f"rule does not compile ({code}): {exc}")], False
     if schema is None:
         return [], True

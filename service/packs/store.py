@@ -79,9 +79,15 @@ class PackVersion(BaseModel):
         return _pack_for_hash(self.content_hash, self.id)
 
     @classmethod
+    def light_fields(cls) -> tuple:
+        """Every column but ``files``: enough for labels and ``pack()`` (cached by id),
+        so list queries that join a version do not parse whole packs per row."""
+        return tuple(f for f in cls._meta.sorted_fields if f.name != "files")
+
+    @classmethod
     def current(cls) -> "PackVersion | None":
-        """The published version, or None before anything is published."""
-        return cls.get_or_none(cls.published == True)  # noqa: E712
+        """The published version (light: without ``files``), or None before anything is published."""
+        return cls.select(*cls.light_fields()).where(cls.published == True).first()  # noqa: E712
 
 
 PackVersion._meta.only_save_dirty = True

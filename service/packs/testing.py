@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import engine
 from .evaluate import RuleCache, applies, check_item
 from .model import Pack, TestCase
 from .problems import pointer_join

@@ -6,7 +6,6 @@ so a record is validated, stored and later shown with its own rules.
 """
 from __future__ import annotations
 
-import json
 
 from markupsafe import escape
 from peewee import fn
@@ -15,11 +14,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.access import require_unit_access, role_required
+from ..auth.access import require_unit_access
 from ..define.models import FREQUENCIES, Plan, PlanItem
-from ..define.plan_views import grouped
+from ..define.plans import grouped
 from ..forms import (SchemaError, SubmissionError, errors_for, read_post, render_field, render_form,
                      render_summary, schema_at, validate)
+from ..packs.store import PackVersion
 from ..units.models import Unit
 from ..web.errors import AppError, Forbidden, NotFound
 from ..web.export import export, wanted_format
@@ -69,7 +69,8 @@ def index():
 
 
 def _records_list():
-    query = Record.select(Record, Unit).join(Unit).order_by(Record.id.desc())
+    query = (Record.select(Record, Unit, *PackVersion.light_fields())
+             .join(Unit).switch(Record).join(PackVersion).order_by(Record.id.desc()))
     unit_id = request.args.get("unit", "")
     form_id = request.args.get("form", "").strip()
     if parse_id(unit_id):

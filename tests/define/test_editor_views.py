@@ -349,3 +349,12 @@ def test_a_version_number_taken_meanwhile_is_a_clear_409(admin_client, version, 
     monkeypatch.setattr("service.define.editor_views.store_files", taken)
     response = _save(admin_client, version, LOOSER)
     assert response.status_code == 409 and "同一版本号" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("today", ["9999-99-99", "2022-02-30", "明天", "9" * 5000])
+def test_try_it_with_an_impossible_today_is_a_message_not_a_500(admin_client, version, today):
+    # without htmx the whole editor page is drawn, including the sample-period line
+    response = admin_client.post(_url(version, "try?part=check"),
+                                 {"text": _text(GOOD), "sample": "{}", "today": today})
+    assert response.status_code in (200, 422)
+    assert "日期" in response.get_data(as_text=True)

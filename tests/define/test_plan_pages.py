@@ -127,3 +127,33 @@ def test_plan_errors_follow_the_ui_language(admin_client, version, units):
     assert response.status_code == 422 and "The due date must lie in 2022" in response.get_data(as_text=True)
     with pytest.raises(plans.PlanError, match="截止日期应在 2022 年内"):  # the CLI and logs stay Chinese
         plans.set_due_date(item, "2023-01-05")
+
+
+@pytest.fixture
+def file_reads(monkeypatch):
+    """How many SQL statements read pack_version.files (the whole pack as JSON)."""
+    import peewee
+    seen = []
+    original = peewee.Database.execute_sql
+
+    def counting(self, sql, params=None, *args, **kwargs):
+        if "pack_version" in sql and '"files"' in sql:
+            seen.append(sql)
+        return original(self, sql, params, *args, **kwargs)
+    monkeypatch.setattr(peewee.Database, "execute_sql", counting)
+    return seen
+
+
+def test_lists_do_not_load_whole_packs_per_row(admin_client, version, units, file_reads):
+    plans.generate_plans(2022, version)
+    version.pack()  # warm: versions are immutable, so their pack is cached by id
+    file_reads.clear()
+    assert admin_client.get("/define/?year=2022&export=xlsx").status_code == 200
+    assert admin_client.get("/define/?year=2022").status_code == 200
+    assert file_reads == []
+
+
+@pytest.mark.parametrize("year", ["9" * 5000, "２０２２", "-1", "2022.0"])
+def test_a_nonsense_year_falls_back_instead_of_failing(admin_client, version, units, year):
+    assert admin_client.post("/define/plans/generate", {"year": year}).status_code in (302, 409)
+    assert admin_client.get(f"/define/?year={year}").status_code == 200

@@ -1,7 +1,6 @@
 """docs/packs.md documents every item field, file kind and problem code."""
 import json
 import re
-from pathlib import Path
 
 from .helpers import ROOT
 

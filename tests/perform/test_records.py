@@ -103,7 +103,6 @@ def test_an_upload_of_the_wrong_type_is_refused_with_a_message(clerk, unit_plan)
 
 def test_a_forged_file_reference_is_refused(clerk, unit_plan, make_user, units):
     from service import audit
-    from service.auth.models import User
     other = make_user.unit("Z09", "别的镇", type="镇")
     owner = make_user("someone", "unit", unit=other)
     foreign = audit.create(StoredFile, id="00000000-0000-4000-8000-000000000001", unit=other, uploaded_by=owner,
@@ -179,3 +178,24 @@ def test_htmx_submit_redirects_by_header_and_refusal_returns_the_content(clerk, 
     assert refused.status_code == 422 and "<html" not in text and "此项为必填项" in text
     done = clerk.post("/perform/fill/talk", _talk_fields(), htmx=True)
     assert done.status_code == 204 and done.headers["HX-Redirect"].startswith("/perform/records/")
+
+
+def test_the_records_list_does_not_load_whole_packs_per_row(clerk, unit_plan, app, make_user, monkeypatch):
+    import peewee
+    for day in ("2022-05-10", "2022-05-11", "2022-05-12"):
+        clerk.post("/perform/fill/talk", _talk_fields(date=day))
+    make_user("boss", "admin")
+    staff = type(clerk)(app.test_client())
+    staff.login("boss")
+    unit_plan.pack_version.pack()
+    reads = []
+    original = peewee.Database.execute_sql
+
+    def counting(self, sql, params=None, *args, **kwargs):
+        if "pack_version" in sql and '"files"' in sql:
+            reads.append(sql)
+        return original(self, sql, params, *args, **kwargs)
+    monkeypatch.setattr(peewee.Database, "execute_sql", counting)
+    assert staff.get("/perform/?export=csv").data.decode("utf-8-sig").count("谈心谈话记录") == 3
+    assert staff.get("/perform/").status_code == 200
+    assert reads == []
