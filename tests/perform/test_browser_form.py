@@ -86,3 +86,43 @@ def test_a_click_right_after_typing_is_not_lost(page, login, make_user, units, u
     page.get_by_role("button", name="添加一项 班子成员发表意见").click()  # blur, change and click at once
     page.locator('[name="opinions/0/member"]').wait_for()
     assert amount.input_value() == "120"
+
+
+def test_an_answer_given_while_a_refresh_is_in_flight_is_kept(page, login, make_user, units, unit_plan):
+    """A refresh answers with the form as it was when the request left. Answers
+    given while it was on the way must survive its swap and reach the draft
+    (CI once lost a checkbox ticked just after a select triggered a refresh)."""
+    make_user("clerk", "unit", unit=units["street"])
+    login(page, "clerk")
+    page.goto("/perform/fill/decision")
+    page.wait_for_load_state("networkidle")
+    form = page.locator("form.record-form")
+
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/perform/fill/decision/refresh*", hold_the_first)
+    form.get_by_label("决策机构").select_option("党工委会议")  # a condition field: a refresh leaves
+    while not held:
+        page.wait_for_timeout(20)
+    leader = form.get_by_label("主要负责人末位表态")
+    leader.click()                                   # ticked while the refresh is held
+    form.get_by_label("大额资金使用").click()      # a radio group, also answered meanwhile
+    page.fill('[name="topic"]', "街道食堂外包")      # and a text typed meanwhile
+    held[0].continue_()
+    page.wait_for_load_state("networkidle")
+    form.get_by_label("涉及金额(万元)").wait_for()  # the queued refresh saw the new category
+
+    assert leader.is_checked()
+    assert form.get_by_label("大额资金使用").is_checked()
+    assert page.locator('[name="topic"]').input_value() == "街道食堂外包"
+    draft = Draft.get()
+    assert draft.data.get("leader_spoke_last") is True
+    assert draft.data.get("category") == "大额资金使用"
+    assert draft.data.get("topic") == "街道食堂外包"
+    assert draft.data.get("body") == "党工委会议"

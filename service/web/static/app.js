@@ -1,0 +1,77 @@
+/* dutyloop: the little JavaScript the server-rendered pages need.
+ *
+ * Answers given while a request is on the way are kept.
+ *
+ * A form re-rendered by the server (a refresh when a condition field changes,
+ * a field checked as it is left, an array button) answers with the form as it
+ * was when the request left. If the clerk ticks a box, picks a radio or types
+ * while that answer is on the way, merging it into the page would silently put
+ * the old value back, and the request already queued behind it would then
+ * send the old value to the server: the answer is lost. So every edit is
+ * stamped with a sequence number, every request remembers the number at the
+ * moment it left, and when its answer is merged (idiomorph) a control edited
+ * since then keeps what the clerk gave it. The queued request that the edit
+ * itself triggered brings the server's view up to date right after.
+ */
+(function () {
+  "use strict";
+
+  var editSeq = 0;          // grows with every edit on the page
+  var swappingSince = null; // while a swap runs: the edit number its request left with
+
+  function isControl(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "SELECT" || el.tagName === "TEXTAREA");
+  }
+
+  function markEdited(event) {
+    var el = event.target;
+    if (!isControl(el)) return;
+    editSeq += 1;
+    el._dlEditedAt = editSeq;
+    // Radios (and checkbox groups) share a name: ticking one changes the others
+    // without an event of their own, and restoring a sibling's old "checked"
+    // would untick the one just chosen.
+    if (el.name && el.form && (el.type === "radio" || el.type === "checkbox")) {
+      var siblings = el.form.elements.namedItem(el.name);
+      if (siblings && siblings.length !== undefined) {
+        for (var i = 0; i < siblings.length; i++) siblings[i]._dlEditedAt = editSeq;
+      }
+    }
+  }
+
+  document.addEventListener("input", markEdited, true);
+  document.addEventListener("change", markEdited, true);
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    event.detail.xhr._dlEditSeq = editSeq;
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    swappingSince = xhr && typeof xhr._dlEditSeq === "number" ? xhr._dlEditSeq : null;
+  });
+
+  document.addEventListener("htmx:afterSwap", function () { swappingSince = null; });
+  document.addEventListener("htmx:swapError", function () { swappingSince = null; });
+
+  function keepNewerEdit(oldNode) {
+    if (swappingSince === null || !isControl(oldNode)) return true;
+    return !(oldNode._dlEditedAt > swappingSince);
+  }
+
+  function install() {
+    if (!window.Idiomorph || !window.Idiomorph.defaults) return;
+    var callbacks = window.Idiomorph.defaults.callbacks;
+    var previous = callbacks.beforeNodeMorphed;
+    callbacks.beforeNodeMorphed = function (oldNode, newNode) {
+      if (!keepNewerEdit(oldNode)) return false;  // leave the clerk's newer answer as it is
+      return previous ? previous(oldNode, newNode) : true;
+    };
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", install);
+  } else {
+    install();
+  }
+})();
