@@ -65,7 +65,7 @@ def test_audit_page_filters_and_shows_before_after(admin_client, make_user):
     unit = make_user.unit("A01", "甲单位")
     audit.update(unit, name="乙单位")
     text = admin_client.get("/admin/audit/?object_type=unit&action=update").get_data(as_text=True)
-    assert f"unit #{unit.id}" in text and "user #" not in text
+    assert f"单位 #{unit.id}" in text and "用户 #" not in text
     entry = AuditEntry.get((AuditEntry.object_type == "unit") & (AuditEntry.action == "update"))
     detail = admin_client.get(f"/admin/audit/{entry.id}").get_data(as_text=True)
     assert "甲单位" in detail and "乙单位" in detail
@@ -85,4 +85,4 @@ def test_audit_export(admin_client, make_user):
     text = admin_client.get("/admin/audit/?export=csv&object_type=unit").data.decode("utf-8-sig")
     lines = text.splitlines()
     assert lines[0].startswith("时间(UTC),操作人,操作,对象类型")
-    assert len(lines) == 2 and ",unit," in lines[1]
+    assert len(lines) == 2 and ",单位," in lines[1]

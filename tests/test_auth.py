@@ -131,3 +131,34 @@ def test_inspector_sees_every_unit(client, make_user):
 def test_anonymous_htmx_request_is_redirected_by_header(client):
     response = client.get("/units/", headers={"HX-Request": "true"})
     assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_sign_ins_refusals_lockouts_and_logouts_are_audited(client, make_user):
+    from service.audit.log import AuditEntry
+    user = make_user("admin", "admin")
+    client.login("ghost", "bad")                       # an unknown name
+    for _ in range(5):
+        client.login("admin", "bad")
+    client.login("admin")                              # refused: locked
+    entries = list(AuditEntry.select().where(AuditEntry.object_type == "user", AuditEntry.action != "create")
+                   .order_by(AuditEntry.id))
+    assert [e.action for e in entries] == ["login_failed"] * 6 + ["login_locked"]
+    assert (entries[0].object_id, entries[0].actor_id, entries[0].actor_name) == ("ghost", None, "ghost")
+    assert entries[1].object_id == str(user.id) and entries[1].after["username"] == "admin"
+    assert entries[1].after["remote_addr"] == "127.0.0.1"
+
+    LoginAttempt.delete().execute()                    # the window has passed
+    client.login("admin")
+    client.logout()
+    last = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(2))
+    assert [e.action for e in last] == ["logout", "login"]
+    assert all(e.actor_id == user.id for e in last)
+
+
+def test_the_audit_page_names_actions_and_objects_in_chinese(client, make_user):
+    make_user("admin", "admin")
+    client.login("admin", "bad")
+    client.login("admin")
+    page = client.get("/admin/audit/").get_data(as_text=True)
+    assert "登录失败" in page and "用户 #" in page
+    assert '<option value="user" >用户</option>' in page

@@ -18,9 +18,57 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 PAGE_SIZE = 50
 ACTIONS = {"create": N_("新建"), "update": N_("修改"), "delete": N_("删除"),
-           "publish": N_("发布"), "install": N_("安装")}
+           "publish": N_("发布"), "install": N_("安装"),
+           "login": N_("登录"), "login_failed": N_("登录失败"), "login_locked": N_("锁定期内尝试登录"),
+           "logout": N_("退出登录")}
 # What each audited table is called in the UI; unknown types show their table name.
-OBJECT_LABELS = {"unit": N_("单位"), "user": N_("用户")}
+OBJECT_LABELS = {"unit": N_("单位"), "user": N_("用户"), "pack_version": N_("规则包版本"),
+                 "plan": N_("年度任务清单"), "plan_item": N_("清单事项"), "plan_revision": N_("清单修订"),
+                 "record": N_("履责记录"), "draft": N_("草稿"), "stored_file": N_("附件")}
+
+# What the recorded columns are called in the UI; unknown names show as they are.
+FIELD_LABELS = {
+    "id": N_("编号"), "code": N_("编号"), "name": N_("名称"), "type": N_("类型"), "parent": N_("上级"),
+    "tags": N_("标签"), "risk_areas": N_("风险领域"), "subordinate_units": N_("下属单位数"),
+    "law_enforcement": N_("执法单位"), "leader_name": N_("一把手"), "leader_title": N_("职务"),
+    "active": N_("启用"), "created_at": N_("创建时间"), "updated_at": N_("更新时间"),
+    "username": N_("用户名"), "display_name": N_("姓名"), "password_hash": N_("密码"), "role": N_("角色"),
+    "unit": N_("单位"), "user": N_("用户"), "remote_addr": N_("来源地址"),
+    "pack_id": N_("规则包"), "version": N_("版本号"), "content_hash": N_("内容摘要"), "files": N_("文件"),
+    "source": N_("来源"), "note": N_("说明"), "created_by": N_("创建人"), "published": N_("已发布"),
+    "published_at": N_("发布时间"), "year": N_("年度"), "pack_version": N_("规则包版本"),
+    "status": N_("状态"), "revision": N_("修订号"), "plan": N_("年度任务清单"), "item_id": N_("事项编号"),
+    "list_id": N_("清单"), "category_id": N_("类别"), "text": N_("内容"), "frequency": N_("频次"),
+    "min_count": N_("最少次数"), "due": N_("完成时限"), "due_date": N_("截止日期"), "form": N_("表单"),
+    "weight": N_("权重"), "supervisor": N_("监督主体"), "custom": N_("自定义"), "enabled": N_("纳入清单"),
+    "disabled_reason": N_("不纳入原因"), "position": N_("顺序"), "number": N_("序号"), "at": N_("时间"),
+    "actor_name": N_("操作人"), "summary": N_("摘要"), "snapshot": N_("快照"), "form_id": N_("表单"),
+    "plan_item": N_("清单事项"), "record_date": N_("记录日期"), "data": N_("填报内容"), "key": N_("键"),
+    "uploaded_by": N_("上传人"), "content_type": N_("文件类型"), "size": N_("大小"), "sha256": N_("SHA-256"),
+    "path": N_("存储路径"),
+}
+# Sign-in events carry who and from where rather than changed fields.
+SIGN_IN_ACTIONS = ("login", "login_failed", "login_locked", "logout")
+
+
+def field_label(name: str) -> str:
+    """The UI name of a recorded column (the column name when unknown)."""
+    label = FIELD_LABELS.get(name)
+    return _(label) if label else name
+
+
+def summary(entry: AuditEntry) -> str:
+    """One line on what the entry changed: its fields, or who signed in from where."""
+    if entry.action in SIGN_IN_ACTIONS:
+        after = entry.after or {}
+        return " · ".join(str(v) for v in (after.get("username"), after.get("remote_addr")) if v)
+    return "、".join(field_label(name) for name in entry.changed_fields())
+
+
+def object_label(object_type: str) -> str:
+    """The UI name of an audited object type (its table name when unknown)."""
+    label = OBJECT_LABELS.get(object_type)
+    return _(label) if label else object_type
 
 
 def _parse_day(value: str | None) -> dt.date | None:
@@ -57,9 +105,9 @@ def index():
     fmt = wanted_format()
     if fmt:
         return export(fmt, _("审计日志"),
-                      [_("时间(UTC)"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("变更字段")],
+                      [_("时间(UTC)"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("变更内容")],
                       ([e.at.isoformat(timespec="seconds"), e.actor_name, _(ACTIONS.get(e.action, e.action)),
-                        e.object_type, e.object_id, ", ".join(e.changed_fields())] for e in query))
+                        object_label(e.object_type), e.object_id, summary(e)] for e in query))
     page = min(parse_id(request.args.get("page", 1)) or 1, 10**6)
     total = query.count()
     entries = list(query.paginate(page, PAGE_SIZE))
@@ -68,7 +116,7 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render("audit/index.html", block="results", entries=entries, total=total, page=page,
                   pages=max(1, -(-total // PAGE_SIZE)), actions=ACTIONS,
-                  object_types=object_types, args=args)
+                  object_types=object_types, object_label=object_label, summary=summary, args=args)
 
 
 @bp.get("/<int:entry_id>")
@@ -79,5 +127,5 @@ def show(entry_id: int):
     if entry is None:
         raise NotFound()
     keys = sorted(set(entry.before or {}) | set(entry.after or {}))
-    return render("audit/show.html", entry=entry, keys=keys, actions=ACTIONS,
+    return render("audit/show.html", entry=entry, keys=keys, actions=ACTIONS, object_label=object_label, field_label=field_label,
                   changed=set(entry.changed_fields()))

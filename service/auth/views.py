@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, request, session, url
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from .. import audit
 from ..db import database
 from ..web.render import render
 from .models import LoginAttempt, User
@@ -35,6 +36,8 @@ def login():
         cfg = current_app.config
         locked = LoginAttempt.locked_until(username, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"])
         if locked:
+            with database.atomic():
+                _audit_sign_in("login_locked", username, User.get_or_none(User.username == username))
             error = _("登录失败次数过多，该账户已暂时锁定，请 %(minutes)s 分钟后再试。",
                       minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
             status = 429
@@ -44,6 +47,7 @@ def login():
             with database.atomic():
                 LoginAttempt.create(username=username, success=ok,
                                     remote_addr=(request.remote_addr or "")[:64])
+                _audit_sign_in("login" if ok else "login_failed", username, user)
             if ok:
                 session.clear()  # a fresh session on login: no fixation
                 login_user(user)
@@ -53,9 +57,20 @@ def login():
                   next=request.args.get("next", ""))
 
 
+def _audit_sign_in(action: str, username: str, user: User | None) -> None:
+    """Sign-ins, refusals and lockouts go into the audit log beside the changes,
+    so an admin sees who tried which account from where. An unknown user name
+    is logged as typed (cut short), under the name of whoever typed it."""
+    with audit.acting_as(user.id if user else None, user.display_name if user else username[:100] or "-"):
+        audit.record(action, "user", user.id if user else username[:100],
+                     None, {"username": username[:100], "remote_addr": (request.remote_addr or "")[:64]})
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
     """End the session (POST only, so a link or image cannot log anyone out)."""
+    if current_user.is_authenticated:
+        audit.record("logout", "user", current_user.id, None, {"username": current_user.username})
     logout_user()
     session.clear()
     flash(_("您已退出登录。"), "info")

@@ -9,10 +9,12 @@ from .. import audit
 from ..auth.access import role_required
 from ..auth.models import User
 from ..i18n import N_
+from ..packs.store import PackVersion
+from ..packs.vocabulary import LIST_FIELDS, pack_terms, unused_terms
 from ..web.ids import parse_id
 from ..web.render import render
 from .models import UNIT_TYPES, Unit
-from .profile import LABELS, Msg, descendant_ids, join_list, msg, parse_field
+from .profile import LABELS, Msg, descendant_ids, join_list, msg, parse_field, split_list
 from .views import bp, get_unit
 
 TEXT_FIELDS = ("code", "name", "type", "tags", "risk_areas", "subordinate_units",
@@ -74,10 +76,29 @@ def _form_data(unit: Unit | None) -> dict[str, str]:
             "leader_title": unit.leader_title}
 
 
+def _rule_terms() -> dict[str, list[str]]:
+    """Words the published pack's applicability rules look for in tags and risk areas."""
+    version = PackVersion.current()
+    return pack_terms(version.pack()) if version else {}
+
+
+def _unused(form, terms: dict[str, list[str]]) -> dict[str, str]:
+    """Field → the entered words no rule looks for (a warning; the value is still saved)."""
+    warnings = {}
+    for key in LIST_FIELDS:
+        if terms.get(key):
+            unused = unused_terms(split_list(form.get(key, "")), terms[key])
+            if unused:
+                warnings[key] = "、".join(unused)
+    return warnings
+
+
 def _render_form(unit: Unit | None, form: dict, errors: dict[str, Msg], status: int = 200):
+    terms = _rule_terms()
     return render("units/form.html", status=status, unit=unit, form=form,
                   errors={k: v.render(_) for k, v in errors.items()},
-                  unit_types=UNIT_TYPES, parents=_parent_choices(unit), labels=LABELS)
+                  unit_types=UNIT_TYPES, parents=_parent_choices(unit), labels=LABELS,
+                  terms=terms, unused=_unused(form, terms))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -128,9 +149,11 @@ def check_field(field: str):
     value, problem = parse_field(field, request.form.get(field, ""))
     if problem is None and field == "code":
         problem = _check_code(value, unit)
+    terms = _rule_terms() if field in LIST_FIELDS else {}
     response = make_response(render_template(
         "units/field.html", field_name=field, unit=unit, form=request.form,
-        errors={field: problem.render(_)} if problem else {}, labels=LABELS))
+        errors={field: problem.render(_)} if problem else {}, labels=LABELS,
+        terms=terms, unused=_unused(request.form, terms)))
     response.headers.add("Vary", "HX-Request")
     return response
 

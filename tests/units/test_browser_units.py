@@ -3,6 +3,8 @@ import pytest
 
 from service.units import Unit
 
+from tests.define.conftest import version  # noqa: F401  (the default pack, published)
+
 from .files import xlsx_bytes
 
 pytestmark = pytest.mark.browser
@@ -83,3 +85,21 @@ def test_edit_form_checks_a_field_on_blur(page, login, make_user, screenshot_dir
     assert "已保存 区财政局" in page.get_by_role("status").inner_text()
     assert Unit.get_by_id(unit.id).leader_name == "沈某"
     page.screenshot(path=str(screenshot_dir / "units-detail.png"), full_page=True)
+
+
+def test_a_tag_no_rule_uses_is_pointed_out_and_a_known_one_is_one_click_away(page, login, make_user, version):
+    make_user("admin", "admin")
+    login(page, "admin")
+    page.goto("/units/new")
+    tags = page.get_by_label("标签")
+    tags.fill("拆迁")
+    tags.dispatch_event("change")
+    warning = page.locator("#u-tags")
+    warning.wait_for()
+    assert "「拆迁」未被当前规则包的任何适用规则使用" in warning.inner_text()
+    tags.fill("")
+    page.locator("#field-tags").get_by_role("button", name="征地拆迁").click()
+    page.locator("#field-tags").get_by_role("button", name="项目建设").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_label("标签").input_value() == "征地拆迁、项目建设"
+    assert page.locator("#u-tags").count() == 0

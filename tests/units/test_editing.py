@@ -5,6 +5,7 @@ import pytest
 
 from service.audit import AuditEntry
 from service.units import Unit
+from tests.define.conftest import version  # noqa: F401  (the default pack, published)
 
 FORM = {"code": "Q20", "name": "区审计局", "type": "区直单位", "parent": "", "tags": "项目建设，征地拆迁",
         "risk_areas": "审计执法、资金监管", "subordinate_units": "2", "law_enforcement": "1",
@@ -134,3 +135,24 @@ def test_unit_users_cannot_reach_the_registry(client, make_user):
     assert client.get("/units/").status_code == 403
     assert client.get(f"/units/{clerk.unit_id}/edit").status_code == 403
     assert client.get(f"/units/{clerk.unit_id}").status_code == 200
+
+
+def test_the_form_lists_the_words_the_rules_use_and_warns_about_others(admin_client, version):
+    page = admin_client.get("/units/new").get_data(as_text=True)
+    assert "规则包的适用规则用到的：" in page and 'data-add-term="征地拆迁"' in page
+    # On leaving the field: a near miss is pointed out, the words themselves are not refused.
+    fragment = admin_client.post("/units/check/tags", {"tags": "拆迁、征地拆迁"}, htmx=True).get_data(as_text=True)
+    assert "提示：「拆迁」未被当前规则包的任何适用规则使用" in fragment
+    assert 'aria-describedby="h-tags w-tags u-tags"' in fragment and "field-error" not in fragment
+    clean = admin_client.post("/units/check/tags", {"tags": "征地拆迁"}, htmx=True).get_data(as_text=True)
+    assert "提示" not in clean
+    # Saving keeps what was typed.
+    assert admin_client.post("/units/new", dict(FORM, tags="拆迁")).status_code == 302
+    assert Unit.get(Unit.code == "Q20").tags == ["拆迁"]
+
+
+def test_without_a_published_pack_there_is_nothing_to_compare_with(admin_client):
+    page = admin_client.get("/units/new").get_data(as_text=True)
+    assert "规则包的适用规则用到的" not in page
+    fragment = admin_client.post("/units/check/tags", {"tags": "拆迁"}, htmx=True).get_data(as_text=True)
+    assert "提示" not in fragment

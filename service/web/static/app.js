@@ -69,6 +69,26 @@
     };
   }
 
+  /* A word button (data-add-term) beside a list field adds its word to the
+   * field, separated by 、 as clerks write lists, then lets the field's own
+   * check run as if the clerk had typed it. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-term]");
+    if (!button) return;
+    var input = document.getElementById(button.getAttribute("data-term-input"));
+    if (!input) return;
+    var word = button.getAttribute("data-add-term");
+    var words = input.value.split(/[,，、;；\n\r]+/).map(function (w) { return w.trim(); })
+      .filter(function (w) { return w; });
+    if (words.indexOf(word) === -1) {
+      words.push(word);
+      input.value = words.join("、");
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    input.focus();
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", install);
   } else {
