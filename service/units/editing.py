@@ -76,7 +76,7 @@ def _form_data(unit: Unit | None) -> dict[str, str]:
             "leader_title": unit.leader_title}
 
 
-def _rule_terms() -> dict[str, list[str]]:
+def rule_terms() -> dict[str, list[str]]:
     """Words the published pack's applicability rules look for in tags and risk areas."""
     version = PackVersion.current()
     return pack_terms(version.pack()) if version else {}
@@ -94,7 +94,7 @@ def _unused(form, terms: dict[str, list[str]]) -> dict[str, str]:
 
 
 def _render_form(unit: Unit | None, form: dict, errors: dict[str, Msg], status: int = 200):
-    terms = _rule_terms()
+    terms = rule_terms()
     return render("units/form.html", status=status, unit=unit, form=form,
                   errors={k: v.render(_) for k, v in errors.items()},
                   unit_types=UNIT_TYPES, parents=_parent_choices(unit), labels=LABELS,
@@ -149,7 +149,7 @@ def check_field(field: str):
     value, problem = parse_field(field, request.form.get(field, ""))
     if problem is None and field == "code":
         problem = _check_code(value, unit)
-    terms = _rule_terms() if field in LIST_FIELDS else {}
+    terms = rule_terms() if field in LIST_FIELDS else {}
     response = make_response(render_template(
         "units/field.html", field_name=field, unit=unit, form=request.form,
         errors={field: problem.render(_)} if problem else {}, labels=LABELS,

@@ -19,9 +19,11 @@ from peewee import IntegrityError
 
 from ..auth.access import role_required
 from ..i18n import N_
+from ..packs.vocabulary import LIST_FIELDS, unused_terms
 from ..web.errors import NotFound
 from ..web.render import render
 from . import importer, staging
+from .editing import rule_terms
 from .importer import ImportFileError
 from .models import UNIT_TYPES
 from .profile import COLUMNS, LABELS, display_value
@@ -78,11 +80,25 @@ def _staged(token: str) -> staging.StagedUpload:
     return upload
 
 
+def _unused_words(result: importer.ImportResult) -> list[tuple[int, str, str]]:
+    """(line, field, words) for tags and risk areas no applicability rule looks for."""
+    terms = rule_terms()
+    found = []
+    for row in result.rows:
+        for key in LIST_FIELDS:
+            if terms.get(key) and row.values.get(key):
+                unused = unused_terms(row.values[key], terms[key])
+                if unused:
+                    found.append((row.line, key, "、".join(unused)))
+    return found
+
+
 def _preview(upload: staging.StagedUpload, result: importer.ImportResult, status: int = 200,
              notice: str | None = None):
     return render("units/preview.html", status=status, token=upload.token, filename=upload.filename,
                   result=result, counts=result.counts(), digest=result.digest(), notice=notice,
-                  labels=LABELS, action_labels=ACTION_LABELS, display_value=display_value)
+                  labels=LABELS, action_labels=ACTION_LABELS, display_value=display_value,
+                  unused_words=_unused_words(result))
 
 
 @bp.get("/import/<token>")

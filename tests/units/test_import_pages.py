@@ -9,6 +9,8 @@ from service.audit import AuditEntry
 from service.units import Unit
 from service.units.importer import analyse
 
+from tests.define.conftest import version  # noqa: F401  (the default pack, published)
+
 from .files import csv_bytes, xlsx_bytes
 
 TOKEN = re.compile(r"/units/import/([A-Za-z0-9_-]{20,})")
@@ -172,3 +174,23 @@ def test_english_export_uses_the_english_headers_which_import(admin_client, make
     assert response.data.decode("utf-8-sig").splitlines()[0] == \
         "code,name,type,parent_code,tags,risk_areas,subordinate_units,law_enforcement,leader_name,leader_title"
     assert analyse(response.data, "export.csv").counts()["unchanged"] == 3
+
+
+def test_the_preview_points_out_tags_no_rule_uses_without_refusing_them(admin_client, version):
+    rows = [["J01", "江滨街道", "街道", "", "拆迁、项目建设", "征地补偿", "9", "否", "蒋某", "党工委书记"],
+            ["J02", "江心街道", "街道", "", "征地拆迁", "", "3", "否", "", ""]]
+    response = _upload(admin_client, xlsx_bytes(rows), "单位.xlsx")
+    preview = admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "未被当前规则包的任何适用规则使用" in preview
+    assert "第 2 行「标签」：拆迁" in preview and "第 2 行「风险领域」：征地补偿" in preview
+    assert "第 3 行" not in preview
+    token = TOKEN.search(response.headers["Location"]).group(1)
+    digest = re.search(r'name="digest" value="([^"]+)"', preview).group(1)
+    assert admin_client.post(f"/units/import/{token}/confirm", {"digest": digest}).status_code == 302
+    assert Unit.get(Unit.code == "J01").tags == ["拆迁", "项目建设"]
+
+
+def test_a_clean_file_gets_no_note(admin_client, version):
+    rows = [["J02", "江心街道", "街道", "", "征地拆迁", "", "3", "否", "", ""]]
+    response = _upload(admin_client, xlsx_bytes(rows), "单位.xlsx")
+    assert "未被当前规则包" not in admin_client.get(response.headers["Location"]).get_data(as_text=True)
