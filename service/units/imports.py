@@ -1,6 +1,6 @@
 """Import pages: upload → preview (新增 / 更新 / 无变化 per row) → confirm, and the template file.
 
-The upload is kept under ``instance/imports/<token>``; the confirm step reads
+The upload is kept under ``<UPLOAD_FOLDER>/imports/<token>`` (shared by the app servers); the confirm step reads
 that file again and re-checks it against the registry as it is then, so
 nothing the browser sends back is trusted.
 """
@@ -34,7 +34,9 @@ ACTION_LABELS = {"create": N_("新增"), "update": N_("更新"), "unchanged": N_
 
 
 def _folder() -> str:
-    return os.path.join(current_app.instance_path, "imports")
+    # Beside the evidence files, in the folder every app server shares (see
+    # docs/deployment.md), so the preview and the confirm may reach different servers.
+    return os.path.join(current_app.config["UPLOAD_FOLDER"], "imports")
 
 
 def _page(status: int = 200, **context):

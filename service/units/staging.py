@@ -1,8 +1,8 @@
 """Uploaded import files waiting between preview and confirm.
 
 The file is kept on disk under a random token (never in the session cookie,
-never trusted back from the browser), so any app server sharing the instance
-folder can confirm it. ``claim`` moves the file aside with an atomic rename:
+never trusted back from the browser), so any app server sharing the upload
+folder (``UPLOAD_FOLDER``) can confirm it. ``claim`` moves the file aside with an atomic rename:
 when two requests confirm the same upload at once, exactly one gets it.
 """
 from __future__ import annotations

@@ -21,7 +21,7 @@ def _upload(client, data, filename):
 
 
 def _staged_files(app):
-    folder = os.path.join(app.instance_path, "imports")
+    folder = os.path.join(app.config["UPLOAD_FOLDER"], "imports")
     return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
 
