@@ -145,3 +145,21 @@ def test_ids_too_large_for_the_database_are_404_not_500(admin_client, path):
                                   "/admin/audit/?since=2022-99-99&until=x", "/define/?year=99999999999999999999"])
 def test_out_of_range_query_values_do_not_break_lists(admin_client, path):
     assert admin_client.get(path).status_code == 200
+
+
+def test_xlsx_export_survives_sheet_names_and_text_excel_refuses(app):
+    """A unit called 区城建/交通局 and text pasted from Word (a vertical tab)
+    once made openpyxl raise, turning the download into a 500."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from service.web.export import export
+    with app.test_request_context("/x?export=xlsx"):
+        response = export("xlsx", "区城建/交通局[2022]:年度任务清单?*", ["事项\x0b"],
+                          [["第一行\x0b第二行\x00", "=1+1"]])
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet.title == "区城建_交通局_2022__年度任务清单__"[:31]
+    assert sheet["A1"].value == "事项"
+    assert [c.value for c in sheet[2]][:2] == ["第一行第二行", "'=1+1"]

@@ -3,6 +3,7 @@
 lives in editor_views.py."""
 from __future__ import annotations
 
+import json
 import logging
 from collections import OrderedDict
 
@@ -58,10 +59,32 @@ def pack(version_id: int):
     pack = version.pack()
     list_filter = request.args.get("list", "")
     items = [i for i in pack.items if not list_filter or i.list == list_filter]
+    fmt = wanted_format()
+    if fmt:
+        lists = {lst.id: lst.name for lst in pack.lists}
+        categories = {c.id: c.name for c in pack.categories}
+        forms = {fid: f.title for fid, f in pack.forms.items()}
+        return export(fmt, f"{version.name} v{version.version}",
+                      [_("编号"), _("责任清单"), _("类别"), _("事项"), _("责任主体"), _("频次"), _("目标次数"),
+                       _("佐证表单"), _("权重"), _("监督主体"), _("适用范围"), _("检查规则"), _("问题表述")],
+                      ([i.id, lists.get(i.list, i.list), categories.get(i.category, i.category), i.text, i.holder,
+                        _(FREQUENCIES.get(i.frequency, i.frequency)), i.min_count, forms.get(i.form, i.form),
+                        i.weight, i.supervisor,
+                        _("所有单位") if i.applies_if is None else _json(i.applies_if), _json(i.check), i.finding]
+                       for i in _in_tree_order(pack, items)))
     return render("define/pack.html", version=version, pack=pack, items=items, list_filter=list_filter,
                   tree=_tree(pack, items), lists={lst.id: lst for lst in pack.lists},
                   categories={c.id: c.name for c in pack.categories},
                   frequencies=FREQUENCIES)
+
+
+def _json(rule) -> str:
+    return json.dumps(rule, ensure_ascii=False, separators=(",", ":"))
+
+
+def _in_tree_order(pack, items) -> list:
+    """The items as the page lists them: by list, then category, then pack order."""
+    return [item for cats in _tree(pack, items).values() for cat_items in cats.values() for item in cat_items]
 
 
 def _tree(pack, items) -> "OrderedDict":

@@ -234,4 +234,16 @@ def revisions(plan_id: int):
     rows = list(plan.revisions.order_by(PlanRevision.number.desc()))
     number = request.args.get("n", "")
     shown = next((r for r in rows if str(r.number) == number), None)
+    fmt = wanted_format()
+    if fmt and shown:  # the plan as it was at that revision
+        return export(fmt, _("%(unit)s%(year)s年度任务清单（第 %(n)s 次修订）", unit=plan.unit.name, year=plan.year,
+                             n=shown.number),
+                      [_("事项"), _("频次"), _("目标次数"), _("截止日期"), _("状态"), _("停用原因")],
+                      ([it.get("text"), _(FREQUENCIES.get(it.get("frequency"), it.get("frequency") or "")),
+                        it.get("min_count"), it.get("due_date") or "", _("启用") if it.get("enabled") else _("停用"),
+                        it.get("disabled_reason") or ""] for it in shown.snapshot or []))
+    if fmt:
+        return export(fmt, _("%(unit)s%(year)s年度任务清单修订记录", unit=plan.unit.name, year=plan.year),
+                      [_("修订"), _("时间(UTC)"), _("操作人"), _("变更说明")],
+                      ([r.number, r.at.isoformat(timespec="seconds"), r.actor_name, r.summary] for r in rows))
     return render("define/revisions.html", plan=plan, revisions=rows, shown=shown, frequencies=FREQUENCIES)

@@ -63,9 +63,31 @@ def index():
                       .order_by(Draft.updated_at.desc()))
         recent = list(Record.select().where(Record.unit == current_user.unit_id)
                       .order_by(Record.id.desc()).limit(20))
+        fmt = wanted_format()
+        if fmt and plan:
+            rows = [(list_names.get(list_id, list_id), category_names.get(category_id, category_id), item)
+                    for list_id, categories in tree.items() for category_id, items in categories.items()
+                    for item in items if item.form]
+            return export(fmt, _("%(unit)s%(year)s年度需记录的事项", unit=current_user.unit.name, year=plan.year),
+                          [_("责任清单"), _("类别"), _("事项"), _("频次"), _("目标次数"), _("截止日期"), _("已记录"),
+                           _("记录表单")],
+                          ([list_name, category_name, item.text, _(FREQUENCIES.get(item.frequency, item.frequency)),
+                            item.min_count, item.due_date or "", counts.get(item.id, 0),
+                            forms[item.form].title if item.form in forms else item.form]
+                           for list_name, category_name, item in rows))
         return render("perform/unit.html", plan=plan, tree=tree, list_names=list_names, forms=forms,
                       drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES)
     return _records_list()
+
+
+@bp.get("/records", endpoint="records")
+@login_required
+def all_records():
+    """Every record the user may see (a unit its own, staff all): filters, pages, export."""
+    return _records_list()
+
+
+RECORDS_PAGE_SIZE = 50
 
 
 def _records_list():
@@ -73,8 +95,14 @@ def _records_list():
              .join(Unit).switch(Record).join(PackVersion).order_by(Record.id.desc()))
     unit_id = request.args.get("unit", "")
     form_id = request.args.get("form", "").strip()
-    if parse_id(unit_id):
-        query = query.where(Record.unit == parse_id(unit_id))
+    if current_user.role == "unit":  # a unit sees its own records and nothing else
+        query = query.where(Record.unit == current_user.unit_id)
+        units = []
+    else:
+        units = list(Unit.select().order_by(Unit.code))
+        if parse_id(unit_id):
+            query = query.where(Record.unit == parse_id(unit_id))
+    scope = query
     if form_id:
         query = query.where(Record.form_id == form_id)
     fmt = wanted_format()
@@ -82,9 +110,22 @@ def _records_list():
         return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间(UTC)"), _("规则包版本")],
                       ([r.id, r.unit.name, _form_title(r), r.record_date or "", r.created_at.isoformat(timespec="seconds"),
                         r.pack_version.label] for r in query))
-    return render("perform/records.html", block="results", records=list(query.limit(200)), total=query.count(),
-                  units=list(Unit.select().order_by(Unit.code)), unit_id=unit_id, form_id=form_id,
+    page = min(parse_id(request.args.get("page", 1)) or 1, 10**6)
+    total = query.count()
+    return render("perform/records.html", block="results",
+                  records=list(query.paginate(page, RECORDS_PAGE_SIZE)), total=total, page=page,
+                  pages=max(1, -(-total // RECORDS_PAGE_SIZE)),
+                  args={k: v for k, v in request.args.items() if k != "page"},
+                  units=units, unit_id=unit_id, form_id=form_id, form_choices=_form_choices(scope),
                   form_title=_form_title)
+
+
+def _form_choices(scope) -> list[tuple[str, str]]:
+    """(form id, title) of the forms the records in ``scope`` were made with."""
+    ids = [row[0] for row in scope.select(Record.form_id).distinct().order_by(Record.form_id).tuples()]
+    current = PackVersion.current()
+    forms = current.pack().forms if current else {}
+    return [(fid, forms[fid].title if fid in forms else fid) for fid in ids]
 
 
 def _form_title(record: Record) -> str:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Iterable, Sequence
 
 from flask import Response, request
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .errors import AppError
@@ -42,6 +44,21 @@ def _safe_text(value):
     return value
 
 
+def _sheet_title(name: str) -> str:
+    # Excel refuses these in a sheet name (and openpyxl raises): a unit called
+    # 区城建/交通局 must not turn its plan's download into a server error.
+    title = re.sub(r"[\\/?*\[\]:]", "_", ILLEGAL_CHARACTERS_RE.sub("", name)).strip("'")[:31]
+    return title or "export"
+
+
+def _xlsx_value(value):
+    # Control characters (a vertical tab pasted from Word, say) cannot be stored
+    # in a worksheet; they are dropped from the download, not from the data.
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def export(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> Response:
     """Build a download of ``rows`` under ``headers`` as CSV (UTF-8 with BOM) or XLSX."""
     if fmt == "csv":
@@ -55,12 +72,12 @@ def export(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Seque
     else:
         wb = Workbook()
         ws = wb.active
-        ws.title = filename[:31]
-        ws.append(list(headers))
+        ws.title = _sheet_title(filename)
+        ws.append([_xlsx_value(h) for h in headers])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([_safe_text(_cell(v)) for v in row])
+            ws.append([_xlsx_value(_safe_text(_cell(v))) for v in row])
         buf = io.BytesIO()
         wb.save(buf)
         data = buf.getvalue()

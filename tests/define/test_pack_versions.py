@@ -115,3 +115,19 @@ def test_other_content_under_a_stored_version_number_is_refused(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["pack", "install", str(copy_dir)])
     assert result.exit_code != 0 and "bump the version" in result.output
     assert PackVersion.select().count() == 1
+
+
+def test_the_pack_page_exports_its_items_with_their_rules(admin_client, version):
+    import io
+
+    from openpyxl import load_workbook
+    text = admin_client.get(f"/define/packs/{version.id}?export=csv").data.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("编号,责任清单,类别,事项,责任主体,频次,目标次数,佐证表单,权重,监督主体,适用范围,检查规则,问题表述")
+    assert len(lines) - 1 == len(version.pack().items)
+    assert "所有单位" in text and '{""in"":[""征地拆迁"",{""var"":""tags""}]}' in text
+    first_list = version.pack().lists[0]
+    rows = load_workbook(io.BytesIO(admin_client.get(
+        f"/define/packs/{version.id}?list={first_list.id}&export=xlsx").data)).active
+    assert rows.max_row - 1 == len(version.pack().items_of(first_list.id))
+    assert {row[1].value for row in rows.iter_rows(min_row=2)} == {first_list.name}

@@ -112,6 +112,19 @@ def test_revisions_page_shows_history_and_snapshot(admin_client, version, units)
     assert "本年度不开展" in page and "第 1 次修订时的清单" in page
 
 
+def test_revisions_and_each_snapshot_export(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    plans.set_enabled(item, False, "本年度不开展")
+    history = admin_client.get(f"/define/plans/{plan.id}/revisions?export=csv").data.decode("utf-8-sig").splitlines()
+    assert history[0] == "修订,时间(UTC),操作人,变更说明" and len(history) == 3
+    assert history[1].startswith("2,")
+    then = admin_client.get(f"/define/plans/{plan.id}/revisions?n=1&export=csv").data.decode("utf-8-sig").splitlines()
+    now = admin_client.get(f"/define/plans/{plan.id}/revisions?n=2&export=csv").data.decode("utf-8-sig").splitlines()
+    assert then[0] == "事项,频次,目标次数,截止日期,状态,停用原因" and len(then) == len(plan.ordered_items()) + 1
+    assert then[1].endswith(",启用,") and now[1].endswith(",停用,本年度不开展")
+
+
 def test_pack_pages(admin_client, version):
     listing = admin_client.get("/define/packs").get_data(as_text=True)
     assert version.short_hash in listing and "已发布" in listing

@@ -199,3 +199,33 @@ def test_the_records_list_does_not_load_whole_packs_per_row(clerk, unit_plan, ap
     assert staff.get("/perform/?export=csv").data.decode("utf-8-sig").count("谈心谈话记录") == 3
     assert staff.get("/perform/").status_code == 200
     assert reads == []
+
+
+def test_a_unit_lists_filters_and_exports_all_its_own_records_and_no_others(clerk, unit_plan, app, make_user, units):
+    from service.perform.views import RECORDS_PAGE_SIZE
+    for n in range(RECORDS_PAGE_SIZE + 2):
+        clerk.post("/perform/fill/talk", _talk_fields(date=f"2022-05-{n % 28 + 1:02d}"))
+    other = Record.create(unit=units["bureau"], pack_version=unit_plan.pack_version, form_id="talk", data=TALK,
+                          created_by=make_user("bureau-clerk", "unit", unit=units["bureau"]))
+    page = clerk.get("/perform/records").get_data(as_text=True)
+    assert f"共 {RECORDS_PAGE_SIZE + 2} 条" in page and "1 / 2" in page and 'name="unit"' not in page
+    assert f'/perform/records/{other.id}"' not in page
+    second = clerk.get("/perform/records?page=2").get_data(as_text=True)
+    assert second.count('<a href="/perform/records/') == 2
+    assert '<option value="talk" >谈心谈话记录</option>' in page
+    assert "共 0 条" in clerk.get("/perform/records?form=decision").get_data(as_text=True)
+    csv_lines = clerk.get("/perform/records?export=csv").data.decode("utf-8-sig").splitlines()
+    assert len(csv_lines) == RECORDS_PAGE_SIZE + 3 and not any(units["bureau"].name in line for line in csv_lines)
+    # A unit cannot widen its view with the staff's unit filter.
+    assert "共 0 条" not in clerk.get(f"/perform/records?unit={units['bureau'].id}").get_data(as_text=True)
+    assert f'/perform/records/{other.id}"' not in clerk.get(f"/perform/records?unit={units['bureau'].id}").get_data(as_text=True)
+
+
+def test_the_unit_exports_what_its_plan_asks_to_record_with_counts(clerk, unit_plan):
+    item = next(i for i in unit_plan.ordered_items() if i.form == "talk" and i.enabled)
+    clerk.post(f"/perform/fill/talk?item={item.id}", _talk_fields())
+    lines = clerk.get("/perform/?export=csv").data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "责任清单,类别,事项,频次,目标次数,截止日期,已记录,记录表单"
+    assert len(lines) - 1 == sum(1 for i in unit_plan.ordered_items() if i.enabled and i.form)
+    row = next(line for line in lines if item.text in line)
+    assert row.endswith(",1,谈心谈话记录")
