@@ -91,11 +91,14 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load(user_id: str):
+    def _load(session_id: str):
         from .web.ids import parse_id
+        user_id, _dot, fingerprint = (session_id or "").partition(".")
         number = parse_id(user_id)
         user = User.get_or_none(User.id == number) if number else None
-        return user if user and user.active else None
+        if user is None or not user.active or fingerprint != user.session_fingerprint():
+            return None  # gone, disabled, or its password changed since this session began
+        return user
 
     @login_manager.unauthorized_handler
     def _unauthorized():

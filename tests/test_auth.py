@@ -162,3 +162,60 @@ def test_the_audit_page_names_actions_and_objects_in_chinese(client, make_user):
     page = client.get("/admin/audit/").get_data(as_text=True)
     assert "登录失败" in page and "用户 #" in page
     assert '<option value="user" >用户</option>' in page
+
+
+def test_a_password_change_or_reset_ends_the_other_sessions(app, client, make_user):
+    from service import audit
+    user = make_user("clerk", "unit")
+    other_device = type(client)(app.test_client())
+    assert client.login("clerk").status_code == 302 and other_device.login("clerk").status_code == 302
+    response = client.post("/password", {"current_password": "correct-horse-9", "new_password": "new-horse-10",
+                                         "repeat_password": "new-horse-10"})
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 200           # this session goes on
+    assert other_device.get("/dashboard").status_code == 302     # the other one is over
+    assert other_device.login("clerk", "new-horse-10").status_code == 302
+    # An admin's reset ends the user's sessions too.
+    with audit.acting_as(None, "test"):
+        audit.update(User.get_by_id(user.id), password_hash=User.hash_password("third-horse-11"))
+    assert other_device.get("/dashboard").status_code == 302
+
+
+def test_changing_a_password_checks_every_field_in_chinese(client, make_user):
+    from service.audit.log import AuditEntry
+    make_user("clerk", "unit")
+    client.login("clerk")
+    page = client.get("/password").get_data(as_text=True)
+    assert "修改密码" in page and 'autocomplete="new-password"' in page
+    response = client.post("/password", {"current_password": "wrong", "new_password": "short",
+                                         "repeat_password": "other"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "当前密码不正确" in text and "密码至少 8 位" in text and 'aria-invalid="true"' in text
+    assert AuditEntry.select().where(AuditEntry.action == "login_failed").count() == 1
+    text = client.post("/password", {"current_password": "correct-horse-9", "new_password": "long-enough-1",
+                                     "repeat_password": "long-enough-2"}).get_data(as_text=True)
+    assert "两次输入的新密码不一致" in text
+    text = client.post("/password", {"current_password": "correct-horse-9", "new_password": "clerk",
+                                     "repeat_password": "clerk"}).get_data(as_text=True)
+    assert "密码至少 8 位" in text
+    assert User.get(User.username == "clerk").check_password("correct-horse-9")
+
+
+def test_wrong_current_passwords_count_toward_the_lockout(client, make_user):
+    make_user("clerk", "unit")
+    client.login("clerk")
+    for _ in range(5):
+        client.post("/password", {"current_password": "guess", "new_password": "long-enough-1",
+                                  "repeat_password": "long-enough-1"})
+    text = client.post("/password", {"current_password": "correct-horse-9", "new_password": "long-enough-1",
+                                     "repeat_password": "long-enough-1"}).get_data(as_text=True)
+    assert "登录失败次数过多" in text
+    assert User.get(User.username == "clerk").check_password("correct-horse-9")
+
+
+def test_an_admin_resetting_their_own_password_stays_signed_in(admin_client):
+    me = User.get(User.username == "admin")
+    response = admin_client.post(f"/admin/users/{me.id}/password")
+    assert response.status_code == 302
+    assert admin_client.get("/admin/users/").status_code == 200

@@ -108,11 +108,15 @@ def _type_of(obj_or_model) -> str:
     return obj_or_model._meta.table_name
 
 
+# Objects are named by ``_pk`` (peewee's primary key), not ``get_id()``: the
+# User model's ``get_id`` belongs to Flask-Login and says more than the id.
+
+
 def create(model: type[peewee.Model], **fields) -> peewee.Model:
     """Create a row of ``model`` and audit it, atomically."""
     with database.atomic():
         obj = model.create(**fields)
-        record("create", _type_of(model), obj.get_id(), None, snapshot(obj))
+        record("create", _type_of(model), obj._pk, None, snapshot(obj))
     return obj
 
 
@@ -132,7 +136,7 @@ def update(obj: peewee.Model, **changes) -> peewee.Model:
         return obj
     with database.atomic():
         obj.save()
-        record("update", _type_of(obj), obj.get_id(), before, after)
+        record("update", _type_of(obj), obj._pk, before, after)
     return obj
 
 
@@ -141,4 +145,4 @@ def delete(obj: peewee.Model) -> None:
     with database.atomic():
         before = snapshot(obj)
         obj.delete_instance()
-        record("delete", _type_of(obj), obj.get_id(), before, None)
+        record("delete", _type_of(obj), obj._pk, before, None)

@@ -5,7 +5,7 @@ import secrets
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 from peewee import JOIN
 
 from .. import audit
@@ -119,6 +119,8 @@ def reset_password(user_id: int):
     user = _get(user_id)
     password = secrets.token_urlsafe(9)
     audit.update(user, password_hash=User.hash_password(password))
+    if user.id == current_user.id:
+        login_user(user)  # a reset ends the user's sessions; not the one doing it
     flash(_("%(name)s 的新密码：%(password)s（仅显示一次，请转交本人）",
             name=user.username, password=password), "success")
     return redirect(url_for("users.index"))

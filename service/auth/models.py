@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import peewee
 from flask_login import UserMixin
@@ -50,6 +51,15 @@ class User(UserMixin, BaseModel):
     def can_see_unit(self, unit_id: int) -> bool:
         """Whether this user may see data of the unit ``unit_id``."""
         return self.is_staff or (self.role == "unit" and self.unit_id == unit_id)
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and a fingerprint of the password
+        hash, so a password change or reset ends every session opened before it
+        (on every app server: nothing is kept in memory)."""
+        return f"{self.id}.{self.session_fingerprint()}"
+
+    def session_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
 
     def check_password(self, password: str) -> bool:
         """Whether ``password`` matches the stored hash."""

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
 from ..db import database
@@ -83,3 +83,49 @@ def set_language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
     return redirect(_safe_next(request.form.get("next") or request.referrer and urlsplit(request.referrer).path))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Everyone changes their own password (after an admin hands over a new one, say).
+
+    The current password is asked for and a wrong one counts toward the login
+    lockout, so a session left open cannot be used to guess it. Sessions opened
+    elsewhere with the old password end (see ``User.get_id``); this one goes on.
+    """
+    from .admin import MIN_PASSWORD
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        cfg = current_app.config
+        user = current_user._get_current_object()
+        current = request.form.get("current_password", "")
+        new = request.form.get("new_password", "")
+        repeat = request.form.get("repeat_password", "")
+        if LoginAttempt.locked_until(user.username, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"]):
+            errors["current_password"] = _("登录失败次数过多，该账户已暂时锁定，请 %(minutes)s 分钟后再试。",
+                                           minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+        elif not user.check_password(current):
+            with database.atomic():
+                LoginAttempt.create(username=user.username, success=False,
+                                    remote_addr=(request.remote_addr or "")[:64])
+                _audit_sign_in("login_failed", user.username, user)
+            errors["current_password"] = _("当前密码不正确")
+        if len(new) < MIN_PASSWORD:
+            errors["new_password"] = _("密码至少 %(n)s 位", n=MIN_PASSWORD)
+        elif len(new) > 200:
+            errors["new_password"] = _("密码最多 %(n)s 位", n=200)
+        elif new == user.username:
+            errors["new_password"] = _("密码不能与用户名相同")
+        elif new == current:
+            errors["new_password"] = _("新密码不能与当前密码相同")
+        if not errors.get("new_password") and repeat != new:
+            errors["repeat_password"] = _("两次输入的新密码不一致")
+        if not errors:
+            audit.update(user, password_hash=User.hash_password(new))
+            login_user(user)  # the session now carries the new fingerprint
+            flash(_("密码已修改。其他已登录的会话需要重新登录。"), "success")
+            return redirect(url_for("home.dashboard"))
+        status = 422
+    return render("auth/password.html", status=status, errors=errors, min_password=MIN_PASSWORD)
