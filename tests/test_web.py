@@ -103,6 +103,15 @@ def test_language_switch_to_english(admin_client):
     assert "工作台" in admin_client.get("/dashboard").get_data(as_text=True)
 
 
+def test_the_language_chosen_on_the_login_page_survives_logging_in(client, make_user):
+    make_user("admin", "admin")
+    client.post("/language/en", {"next": "/login"})
+    assert "Log in" in client.get("/login").get_data(as_text=True)
+    client.login("admin")
+    text = client.get("/dashboard").get_data(as_text=True)
+    assert "Dashboard" in text and 'lang="en"' in text
+
+
 def test_chinese_is_the_default_language(client):
     text = client.get("/login").get_data(as_text=True)
     assert 'lang="zh-CN"' in text and "用户名" in text

@@ -49,7 +49,10 @@ def login():
                                     remote_addr=(request.remote_addr or "")[:64])
                 _audit_sign_in("login" if ok else "login_failed", username, user)
             if ok:
+                language = session.get("lang")
                 session.clear()  # a fresh session on login: no fixation
+                if language in LANGUAGES:
+                    session["lang"] = language  # the language chosen on the login page stays
                 login_user(user)
                 return redirect(_safe_next(request.args.get("next")))
             error, status = _("用户名或密码错误"), 401

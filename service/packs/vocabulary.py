@@ -3,7 +3,8 @@
 A unit's tags and risk areas are free text, but an item applies only when a
 rule finds an exact word in them: a unit tagged 拆迁 gets none of the items
 written for 征地拆迁. The unit form shows the words the published pack's rules
-use and warns about any other word, so a clerk's near miss is seen at once.
+use and points out a word that resembles one of them without being it, so a
+clerk's near miss is seen at once.
 
 The words are found by reading the rules, not by running them. The shapes
 recognised are the ones a rule author writes to test a list field:
@@ -37,10 +38,44 @@ def pack_terms(pack) -> dict[str, list[str]]:
     return rule_terms(item.applies_if for item in pack.items if item.applies_if is not None)
 
 
-def unused_terms(values: Iterable[str], terms: list[str]) -> list[str]:
-    """The ``values`` no rule looks for (only meaningful when ``terms`` is not empty)."""
+def near_misses(values: Iterable[str], terms: list[str]) -> list[tuple[str, str]]:
+    """(value, term) for each value that resembles a rule's word without being it.
+
+    Rules match whole words only, so 拆迁 does nothing for a rule that looks
+    for 征地拆迁. A value resembles a term when one contains the other or they
+    share a run of two Chinese characters (four other characters). A value
+    like nothing the rules use is left alone: tags and risk areas also
+    describe units for people, and most such words are meant.
+    """
     known = set(terms)
-    return [value for value in values if value not in known]
+    found = []
+    for value in values:
+        if value in known:
+            continue
+        term = next((t for t in terms if _resembles(value, t)), None)
+        if term is not None:
+            found.append((value, term))
+    return found
+
+
+def _resembles(a: str, b: str) -> bool:
+    if a in b or b in a:
+        return True
+    cjk = any("\u4e00" <= ch <= "\u9fff" for ch in a + b)
+    return _longest_common_run(a.casefold(), b.casefold()) >= (2 if cjk else 4)
+
+
+def _longest_common_run(a: str, b: str) -> int:
+    best = 0
+    previous = [0] * (len(b) + 1)
+    for ch_a in a:
+        current = [0] * (len(b) + 1)
+        for j, ch_b in enumerate(b, start=1):
+            if ch_a == ch_b:
+                current[j] = previous[j - 1] + 1
+                best = max(best, current[j])
+        previous = current
+    return best
 
 
 def _var_name(node: Any) -> str | None:

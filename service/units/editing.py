@@ -10,7 +10,7 @@ from ..auth.access import role_required
 from ..auth.models import User
 from ..i18n import N_
 from ..packs.store import PackVersion
-from ..packs.vocabulary import LIST_FIELDS, pack_terms, unused_terms
+from ..packs.vocabulary import LIST_FIELDS, near_misses, pack_terms
 from ..web.ids import parse_id
 from ..web.render import render
 from .models import UNIT_TYPES, Unit
@@ -82,15 +82,21 @@ def rule_terms() -> dict[str, list[str]]:
     return pack_terms(version.pack()) if version else {}
 
 
-def _unused(form, terms: dict[str, list[str]]) -> dict[str, str]:
-    """Field → the entered words no rule looks for (a warning; the value is still saved)."""
-    warnings = {}
+def near_miss_notes(values_by_field: dict, terms: dict[str, list[str]]) -> dict[str, str]:
+    """Field → a note on the entered words that resemble a rule's word without being it
+    (a warning only: the words are saved as typed)."""
+    notes = {}
     for key in LIST_FIELDS:
-        if terms.get(key):
-            unused = unused_terms(split_list(form.get(key, "")), terms[key])
-            if unused:
-                warnings[key] = "、".join(unused)
-    return warnings
+        if terms.get(key) and values_by_field.get(key):
+            misses = near_misses(values_by_field[key], terms[key])
+            if misses:
+                notes[key] = "；".join(_("「%(word)s」与规则用到的「%(term)s」相近但不相同", word=word, term=term)
+                                      for word, term in misses)
+    return notes
+
+
+def _unused(form, terms: dict[str, list[str]]) -> dict[str, str]:
+    return near_miss_notes({key: split_list(form.get(key, "")) for key in LIST_FIELDS}, terms)
 
 
 def _render_form(unit: Unit | None, form: dict, errors: dict[str, Msg], status: int = 200):

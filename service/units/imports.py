@@ -19,11 +19,10 @@ from peewee import IntegrityError
 
 from ..auth.access import role_required
 from ..i18n import N_
-from ..packs.vocabulary import LIST_FIELDS, unused_terms
 from ..web.errors import NotFound
 from ..web.render import render
 from . import importer, staging
-from .editing import rule_terms
+from .editing import near_miss_notes, rule_terms
 from .importer import ImportFileError
 from .models import UNIT_TYPES
 from .profile import COLUMNS, LABELS, display_value
@@ -82,17 +81,13 @@ def _staged(token: str) -> staging.StagedUpload:
     return upload
 
 
-def _unused_words(result: importer.ImportResult) -> list[tuple[int, str, str]]:
-    """(line, field, words) for tags and risk areas no applicability rule looks for."""
+def _near_misses(result: importer.ImportResult) -> list[tuple[int, str, str]]:
+    """(line, field, note) for tags and risk areas that resemble a rule's word without being it."""
     terms = rule_terms()
-    found = []
-    for row in result.rows:
-        for key in LIST_FIELDS:
-            if terms.get(key) and row.values.get(key):
-                unused = unused_terms(row.values[key], terms[key])
-                if unused:
-                    found.append((row.line, key, "、".join(unused)))
-    return found
+    if not terms:
+        return []
+    return [(row.line, key, note) for row in result.rows
+            for key, note in near_miss_notes(row.values, terms).items()]
 
 
 def _preview(upload: staging.StagedUpload, result: importer.ImportResult, status: int = 200,
@@ -100,7 +95,7 @@ def _preview(upload: staging.StagedUpload, result: importer.ImportResult, status
     return render("units/preview.html", status=status, token=upload.token, filename=upload.filename,
                   result=result, counts=result.counts(), digest=result.digest(), notice=notice,
                   labels=LABELS, action_labels=ACTION_LABELS, display_value=display_value,
-                  unused_words=_unused_words(result))
+                  unused_words=_near_misses(result))
 
 
 @bp.get("/import/<token>")

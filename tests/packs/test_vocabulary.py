@@ -1,6 +1,6 @@
 """The words applicability rules look for in a unit's tags and risk areas."""
 from service.packs.loader import load_pack
-from service.packs.vocabulary import pack_terms, rule_terms, unused_terms
+from service.packs.vocabulary import near_misses, pack_terms, rule_terms
 
 from tests.define.conftest import ROOT
 
@@ -32,5 +32,10 @@ def test_the_default_pack_names_the_tags_its_extra_items_need():
     assert terms["risk_areas"]
 
 
-def test_unused_words_are_the_ones_no_rule_looks_for():
-    assert unused_terms(["拆迁", "征地拆迁", "项目"], ["征地拆迁", "项目建设"]) == ["拆迁", "项目"]
+def test_near_misses_are_words_like_a_rule_word_but_not_it():
+    terms = ["征地拆迁", "项目建设", "工程建设", "law enforcement"]
+    assert near_misses(["拆迁", "征地拆迁", "项目", "重大项目建设", "校园工程", "乡村振兴", "教辅征订"], terms) == [
+        ("拆迁", "征地拆迁"), ("项目", "项目建设"), ("重大项目建设", "项目建设"), ("校园工程", "工程建设")]
+    # Latin words need a longer shared run: two letters in common is chance.
+    assert near_misses(["Law-Enforcement", "lawn", "enforce"], terms) == [
+        ("Law-Enforcement", "law enforcement"), ("enforce", "law enforcement")]

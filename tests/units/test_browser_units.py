@@ -96,7 +96,7 @@ def test_a_tag_no_rule_uses_is_pointed_out_and_a_known_one_is_one_click_away(pag
     tags.dispatch_event("change")
     warning = page.locator("#u-tags")
     warning.wait_for()
-    assert "「拆迁」未被当前规则包的任何适用规则使用" in warning.inner_text()
+    assert "「拆迁」与规则用到的「征地拆迁」相近但不相同" in warning.inner_text()
     tags.fill("")
     page.locator("#field-tags").get_by_role("button", name="征地拆迁").click()
     page.locator("#field-tags").get_by_role("button", name="项目建设").click()

@@ -181,9 +181,9 @@ def test_the_preview_points_out_tags_no_rule_uses_without_refusing_them(admin_cl
             ["J02", "江心街道", "街道", "", "征地拆迁", "", "3", "否", "", ""]]
     response = _upload(admin_client, xlsx_bytes(rows), "单位.xlsx")
     preview = admin_client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "未被当前规则包的任何适用规则使用" in preview
-    assert "第 2 行「标签」：拆迁" in preview and "第 2 行「风险领域」：征地补偿" in preview
-    assert "第 3 行" not in preview
+    assert "与适用规则用到的词相近但不相同" in preview
+    assert "第 2 行「标签」：「拆迁」与规则用到的「征地拆迁」相近但不相同" in preview
+    assert "第 2 行「风险领域」" not in preview and "第 3 行" not in preview
     token = TOKEN.search(response.headers["Location"]).group(1)
     digest = re.search(r'name="digest" value="([^"]+)"', preview).group(1)
     assert admin_client.post(f"/units/import/{token}/confirm", {"digest": digest}).status_code == 302
@@ -193,4 +193,4 @@ def test_the_preview_points_out_tags_no_rule_uses_without_refusing_them(admin_cl
 def test_a_clean_file_gets_no_note(admin_client, version):
     rows = [["J02", "江心街道", "街道", "", "征地拆迁", "", "3", "否", "", ""]]
     response = _upload(admin_client, xlsx_bytes(rows), "单位.xlsx")
-    assert "未被当前规则包" not in admin_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "相近但不相同" not in admin_client.get(response.headers["Location"]).get_data(as_text=True)
