@@ -22,17 +22,35 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICE = ROOT / "service"
 PO = SERVICE / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "gettext": None, "N_": None, "_msg": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "gettext": None, "N_": None, "_msg": None, "ngettext": (1, 2),
+            "pgettext": ((1, "c"), 2)}
 METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 
 
-def extracted_ids() -> set[str]:
-    """Every msgid marked in the code and templates."""
-    ids = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
+def extracted_keys() -> set[tuple[str, str | None]]:
+    """Every (msgid, context) marked in the code and templates. The context
+    (``pgettext("按钮", "停用")``) tells apart one Chinese word that English
+    says two ways: the button 停用 (Switch off) and the state 停用 (Disabled)."""
+    keys = set()
+    for _file, _line, message, _comments, context in extract_from_dir(
             str(SERVICE), METHOD_MAP, keywords=KEYWORDS):
-        ids.add(message if isinstance(message, str) else message[0])
-    return ids
+        keys.add((message if isinstance(message, str) else message[0], context or None))
+    return keys
+
+
+def extracted_ids() -> set[str]:
+    """Every msgid marked in the code and templates (contexts aside)."""
+    return {msgid for msgid, _context in extracted_keys()}
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    """The marked strings with no English, as ``msgid`` or ``context|msgid``."""
+    missing = []
+    for msgid, context in extracted_keys():
+        entry = catalog.get(msgid, context=context)
+        if entry is None or not entry.string:
+            missing.append(f"{context}|{msgid}" if context else msgid)
+    return sorted(missing)
 
 
 def load() -> Catalog:
@@ -42,11 +60,14 @@ def load() -> Catalog:
 
 def update(seed: dict[str, str] | None = None) -> None:
     catalog = load() if PO.exists() else Catalog(locale="en", project="dutyloop")
-    for msgid in sorted(extracted_ids()):
-        if msgid not in catalog:
-            catalog.add(msgid, (seed or {}).get(msgid, ""))
-        elif seed and not catalog[msgid].string and msgid in seed:
-            catalog[msgid].string = seed[msgid]
+    # A seed's key is the msgid, or "context|msgid" for a string with a context.
+    for msgid, context in sorted(extracted_keys(), key=lambda k: (k[0], k[1] or "")):
+        key = f"{context}|{msgid}" if context else msgid
+        entry = catalog.get(msgid, context=context)
+        if entry is None:
+            catalog.add(msgid, (seed or {}).get(key, ""), context=context)
+        elif seed and not entry.string and key in seed:
+            entry.string = seed[key]
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as fh:
         write_po(fh, catalog, width=0, sort_output=True)

@@ -170,3 +170,12 @@ def test_lists_do_not_load_whole_packs_per_row(admin_client, version, units, fil
 def test_a_nonsense_year_falls_back_instead_of_failing(admin_client, version, units, year):
     assert admin_client.post("/define/plans/generate", {"year": year}).status_code in (302, 409)
     assert admin_client.get(f"/define/?year={year}").status_code == 200
+
+
+def test_english_tells_the_switch_off_button_from_the_state(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    first, second = plan.ordered_items()[:2]
+    plans.set_enabled(first, False, "本年度不开展")
+    admin_client.post("/language/en")
+    page = admin_client.get(f"/define/plans/{plan.id}").get_data(as_text=True)
+    assert ">Disable</button>" in page and "Switched off" in page and ">Disabled</button>" not in page
