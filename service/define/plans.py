@@ -6,8 +6,10 @@ one transaction, so any past state of a plan can be shown and compared.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import OrderedDict
+from typing import Iterator
 
 import peewee
 
@@ -42,6 +44,29 @@ def _msg(msgid: str, **params) -> tuple[str, dict]:
 
 def _snapshot(plan: Plan) -> list[dict]:
     return [item.as_dict() for item in plan.ordered_items()]
+
+
+@contextlib.contextmanager
+def _plan_change(plan_id: int) -> Iterator[None]:
+    """One change to one plan, in one transaction, serialised with every other
+    change to that plan. The first statement writes the plan's row, so a second
+    change waits until the first commits (a row lock on PostgreSQL, the write
+    lock on SQLite) and then reads what the first wrote: revision numbers follow
+    one another instead of colliding, even across app servers. Read the objects
+    being changed again inside the block (``_fresh``)."""
+    with database.atomic():
+        Plan.update(revision=Plan.revision).where(Plan.id == plan_id).execute()
+        yield
+
+
+def _fresh(obj):
+    """``obj`` reloaded in place with what the database has now (inside
+    ``_plan_change``), so the caller's object shows the change made."""
+    fresh = type(obj).get_by_id(obj.id)
+    obj.__data__ = dict(fresh.__data__)
+    obj.__rel__ = {}
+    obj._dirty.clear()
+    return obj
 
 
 def _new_revision(plan: Plan, summary: str) -> PlanRevision:
@@ -106,9 +131,10 @@ def set_enabled(item: PlanItem, enabled: bool, reason: str = "") -> PlanItem:
     reason = (reason or "").strip()
     if not enabled and not reason:
         raise PlanError(_msg("停用事项须填写原因"))
-    if item.enabled == enabled:
-        return item
-    with database.atomic():
+    with _plan_change(item.plan_id):
+        item = _fresh(item)
+        if item.enabled == enabled:
+            return item
         audit.update(item, enabled=enabled, disabled_reason="" if enabled else reason)
         summary = (f"恢复事项 {_item_label(item)}" if enabled
                    else f"停用事项 {_item_label(item)}，原因：{reason}")
@@ -128,9 +154,10 @@ def set_target(item: PlanItem, min_count) -> PlanItem:
         raise PlanError(_msg("目标次数应为整数")) from None
     if not 0 <= value <= 366:
         raise PlanError(_msg("目标次数应在 0 到 366 之间；不需要的事项请停用"))
-    if value == item.min_count:
-        return item
-    with database.atomic():
+    with _plan_change(item.plan_id):
+        item = _fresh(item)
+        if value == item.min_count:
+            return item
         old = item.min_count
         audit.update(item, min_count=value)
         _new_revision(item.plan, f"事项 {_item_label(item)} 目标次数 {old} → {value}")
@@ -149,11 +176,12 @@ def set_due_date(item: PlanItem, value: str | None) -> PlanItem:
             raise PlanError(_msg("截止日期应在 %(year)s 年内", year=item.plan.year))
     else:
         day = None
-    current = item.due_date if isinstance(item.due_date, dt.date) or item.due_date is None \
-        else dt.date.fromisoformat(str(item.due_date))
-    if day == current:
-        return item
-    with database.atomic():
+    with _plan_change(item.plan_id):
+        item = _fresh(item)
+        current = item.due_date if isinstance(item.due_date, dt.date) or item.due_date is None \
+            else dt.date.fromisoformat(str(item.due_date))
+        if day == current:
+            return item
         audit.update(item, due_date=day)
         _new_revision(item.plan, f"事项 {_item_label(item)} 截止日期改为 {value or '按规则包'}")
     return item
@@ -190,7 +218,8 @@ def add_custom_item(plan: Plan, *, list_id: str, category_id: str, text: str, fr
             errors.append(_msg("日期格式应为 年-月-日，例如 2022-06-30"))
     if errors:
         raise PlanError(*errors)
-    with database.atomic():
+    with _plan_change(plan.id):
+        plan = _fresh(plan)
         number = PlanItem.select().where((PlanItem.plan == plan) & (PlanItem.custom == True)).count() + 1  # noqa: E712
         position = (PlanItem.select(peewee.fn.MAX(PlanItem.position)).where(PlanItem.plan == plan).scalar() or 0) + 1
         item = audit.create(PlanItem, plan=plan, item_id=f"custom-{number}", list_id=list_id,
@@ -202,9 +231,10 @@ def add_custom_item(plan: Plan, *, list_id: str, category_id: str, text: str, fr
 
 def publish_plan(plan: Plan) -> Plan:
     """Make the plan visible to its unit."""
-    if plan.is_published:
-        return plan
-    with database.atomic():
+    with _plan_change(plan.id):
+        plan = _fresh(plan)
+        if plan.is_published:
+            return plan
         audit.update(plan, status="published", published_at=utcnow())
         _new_revision(plan, "发布清单，单位可见")
     return plan

@@ -15,6 +15,8 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
+import peewee
+
 from .. import audit
 from ..auth.models import User
 from ..db import database, utcnow
@@ -122,9 +124,16 @@ def save_draft(*, user: User, unit: Unit, version: PackVersion, form_id: str,
     """Create or overwrite the user's draft of this form."""
     draft = find_draft(user, unit, form_id, plan_item)
     if draft is None:
-        return audit.create(Draft, user=user, unit=unit, pack_version=version, form_id=form_id,
-                            key=Draft.key_for(form_id, plan_item.id if plan_item else None),
-                            plan_item=plan_item, data=data)
+        try:
+            return audit.create(Draft, user=user, unit=unit, pack_version=version, form_id=form_id,
+                                key=Draft.key_for(form_id, plan_item.id if plan_item else None),
+                                plan_item=plan_item, data=data)
+        except peewee.IntegrityError:
+            # The same form open in two tabs: the other one made the draft a
+            # moment ago. This save overwrites it like any later autosave.
+            draft = find_draft(user, unit, form_id, plan_item)
+            if draft is None:
+                raise
     # Autosaves are a user's unsaved typing, not an event worth an audit entry each.
     Draft.update(data=data, updated_at=utcnow()).where(Draft.id == draft.id).execute()
     draft.data = data

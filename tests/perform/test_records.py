@@ -229,3 +229,20 @@ def test_the_unit_exports_what_its_plan_asks_to_record_with_counts(clerk, unit_p
     assert len(lines) - 1 == sum(1 for i in unit_plan.ordered_items() if i.enabled and i.form)
     row = next(line for line in lines if item.text in line)
     assert row.endswith(",1,谈心谈话记录")
+
+
+def test_two_tabs_creating_the_same_draft_at_once_do_not_fail(clerk, unit_plan, monkeypatch):
+    """The second tab's first autosave finds no draft, then loses the insert race:
+    it overwrites the draft the first tab made instead of failing with a 500."""
+    from service.perform import records
+    clerk.post("/perform/fill/talk/refresh", _talk_fields(), htmx=True)          # tab one made the draft
+    real_find = records.find_draft
+    calls = []
+
+    def stale_once(*args):
+        calls.append(1)
+        return None if len(calls) == 1 else real_find(*args)
+    monkeypatch.setattr(records, "find_draft", stale_once)                        # tab two had looked before
+    response = clerk.post("/perform/fill/talk/refresh", _talk_fields(target_name="班子成员乙"), htmx=True)
+    assert response.status_code == 200
+    assert Draft.select().count() == 1 and Draft.get().data["target_name"] == "班子成员乙"
