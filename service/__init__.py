@@ -30,6 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: settings, database, security, i18n, blueprints."""
     app = Flask(__name__, instance_path=os.environ.get("DUTYLOOP_INSTANCE") or None,
                 template_folder="web/templates", static_folder="web/static")
+    from .web.request import CleanRequest
+    app.request_class = CleanRequest  # no NUL characters reach the views (PostgreSQL refuses them)
     os.makedirs(app.instance_path, exist_ok=True)
     load_settings(app.config, app.instance_path)
     app.config.update(

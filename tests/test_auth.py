@@ -219,3 +219,12 @@ def test_an_admin_resetting_their_own_password_stays_signed_in(admin_client):
     response = admin_client.post(f"/admin/users/{me.id}/password")
     assert response.status_code == 302
     assert admin_client.get("/admin/users/").status_code == 200
+
+
+def test_an_overlong_user_name_is_refused_and_counted_not_a_500(client, make_user):
+    make_user("a" * 80, "admin")
+    response = client.login("a" * 80 + "b")
+    assert response.status_code == 401 and "用户名或密码错误" in response.get_data(as_text=True)
+    assert LoginAttempt.select().where(LoginAttempt.username == "a" * 80).count() == 1
+    assert client.login("x" * 5000, "bad").status_code == 401
+    assert client.login("a" * 80).status_code == 302

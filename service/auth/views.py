@@ -15,6 +15,7 @@ from .models import LoginAttempt, User
 bp = Blueprint("auth", __name__)
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
+USERNAME_MAX = User.username.max_length
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,7 +31,10 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("home.dashboard"))
     error, status = None, 200
-    username = request.form.get("username", "").strip()
+    # A name longer than any account's is nobody's; cut it to the column's size so
+    # the attempt is still counted (PostgreSQL refuses longer text, SQLite not).
+    typed = request.form.get("username", "").strip()
+    username = typed[:USERNAME_MAX]
     if request.method == "POST":
         password = request.form.get("password", "")
         cfg = current_app.config
@@ -42,7 +46,7 @@ def login():
                       minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
             status = 429
         else:
-            user = User.get_or_none(User.username == username)
+            user = User.get_or_none(User.username == username) if typed == username else None
             ok = bool(user and user.active and user.check_password(password))
             with database.atomic():
                 LoginAttempt.create(username=username, success=ok,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import unicodedata
 import uuid
 from pathlib import Path
 from typing import BinaryIO
@@ -33,6 +34,15 @@ class UploadError(ValueError):
     """An upload that cannot be stored; the message is for the clerk."""
 
 
+def _plain_name(filename: str | None) -> str:
+    """The name an upload is shown and downloaded under: its last path part,
+    without control or format characters (a NUL, which PostgreSQL refuses, or a
+    right-to-left override that shows 报告\u202egpj.pdf as 报告fdp.jpg)."""
+    base = os.path.basename((filename or "").replace("\\", "/"))
+    cleaned = "".join(ch for ch in base if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return cleaned.strip()[:255] or "file"
+
+
 def store_upload(*, unit: Unit, user: User, filename: str, content_type: str, stream: BinaryIO,
                  field_schema: dict | None, upload_folder: str, locale: str = "zh-CN") -> StoredFile:
     """Check an uploaded file against its field and store it outside the web root.
@@ -40,7 +50,7 @@ def store_upload(*, unit: Unit, user: User, filename: str, content_type: str, st
     The file is streamed to a temporary name while its size and hash are
     computed, checked, then renamed into place: a refused upload leaves nothing.
     """
-    name = os.path.basename((filename or "").replace("\\", "/")).strip()[:255] or "file"
+    name = _plain_name(filename)
     folder = Path(upload_folder)
     folder.mkdir(parents=True, exist_ok=True)
     file_id = str(uuid.uuid4())

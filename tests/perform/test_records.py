@@ -1,6 +1,9 @@
 """Filling forms: drafts, validation, submission, evidence files, access."""
 import io
 import json
+from pathlib import Path
+
+import pytest
 
 from service.audit import AuditEntry
 from service.perform.models import Draft, Record, StoredFile
@@ -246,3 +249,24 @@ def test_two_tabs_creating_the_same_draft_at_once_do_not_fail(clerk, unit_plan, 
     response = clerk.post("/perform/fill/talk/refresh", _talk_fields(target_name="班子成员乙"), htmx=True)
     assert response.status_code == 200
     assert Draft.select().count() == 1 and Draft.get().data["target_name"] == "班子成员乙"
+
+
+@pytest.mark.parametrize("filename", ["../../etc/passwd.pdf", "a" * 1000 + ".pdf", "nul\x00name.pdf", "..\\..\\win.pdf",
+                                      ".pdf", "   .pdf", "报告\u202egpj.pdf", "x.PDF"])
+def test_hostile_upload_names_are_kept_as_plain_names_never_paths(clerk, unit_plan, app, filename):
+    fields = _talk_fields()
+    fields["attachments"] = (io.BytesIO(b"%PDF-1.4 x"), filename, "application/pdf")
+    response = clerk.post("/perform/fill/talk", fields, content_type="multipart/form-data")
+    assert response.status_code in (302, 422), response.get_data(as_text=True)[:2000]
+    for stored in list(StoredFile.select()):
+        assert "/" not in stored.name and "\\" not in stored.name and "\x00" not in stored.name
+        assert len(stored.name) <= 255
+        path = records_module().stored_path(stored, app.config["UPLOAD_FOLDER"])
+        assert str(path).startswith(str(Path(app.config["UPLOAD_FOLDER"]).resolve()))
+        download = clerk.get(f"/files/{stored.id}")
+        assert download.status_code == 200 and "\n" not in download.headers["Content-Disposition"]
+
+
+def records_module():
+    from service.perform import records
+    return records
