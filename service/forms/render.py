@@ -457,6 +457,9 @@ def _file(ctx, node, raw, kind, name, value, present, required, label, trigger, 
     limit = max_bytes(ctx.fs, node)
     view.attrs["data-max-bytes"] = str(limit)
     view.note = ctx.m("ui.max_bytes", size=human_size(limit))
+    if accept:  # say which files are taken before the clerk picks one that is not
+        view.note = ctx.m("ui.accept", types=ctx.m("ui.list_separator").join(a.lstrip(".").upper() if a.startswith(".") else a
+                                                    for a in accept)) + ctx.m("ui.separator") + view.note
     if many:
         view.attrs["multiple"] = "multiple"
     return view

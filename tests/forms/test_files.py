@@ -14,7 +14,9 @@ def test_file_input_accept_size_and_stored_links():
     html = render_form(schema, {"attachments": [REF]}, file_url="/files/{id}")
     assert file_inputs(html) == ["attachments"]
     assert 'accept=".pdf,.jpg,.png,image/*"' in html and 'data-max-bytes="10485760"' in html
-    assert "multiple" in html and "单个文件不超过 10 MB" in html
+    assert "multiple" in html and "可上传 PDF、JPG、PNG、image/*，单个文件不超过 10 MB" in html
+    english = render_form(schema, {}, locale="en")
+    assert "Accepted: PDF, JPG, PNG, image/*. Each file at most 10 MB" in english
     assert '<a href="/files/abc" target="_blank" rel="noopener">整改报告.pdf</a>' in html
     assert 'value="remove:/attachments/0"' in html
 
