@@ -86,3 +86,19 @@ def test_audit_export(admin_client, make_user):
     lines = text.splitlines()
     assert lines[0].startswith("时间(UTC),操作人,操作,对象类型")
     assert len(lines) == 2 and ",单位," in lines[1]
+
+
+def test_create_many_audits_each_row_as_stored_in_order(app):
+    from service.units import Unit
+    rows = [{"code": f"B{n:03d}", "name": f"批量单位{n}", "type": "镇", "tags": ["项目建设"]} for n in range(150)]
+    with audit.acting_as(7, "导入"):
+        units = audit.create_many(Unit, list(reversed(rows)), key="code")
+    assert [u.code for u in units] == [r["code"] for r in reversed(rows)]
+    assert Unit.select().count() == 150 and all(u.id for u in units)
+    entries = {e.object_id: e for e in AuditEntry.select().where(AuditEntry.object_type == "unit")}
+    assert len(entries) == 150
+    entry = entries[str(units[0].id)]
+    assert (entry.action, entry.actor_id, entry.actor_name, entry.before) == ("create", 7, "导入", None)
+    assert entry.after["code"] == units[0].code and entry.after["tags"] == ["项目建设"]
+    assert entry.after["active"] is True and entry.after["created_at"]  # defaults as stored
+    assert audit.create_many(Unit, [], key="code") == []

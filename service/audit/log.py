@@ -120,6 +120,37 @@ def create(model: type[peewee.Model], **fields) -> peewee.Model:
     return obj
 
 
+def create_many(model: type[peewee.Model], rows: list[dict[str, Any]], *, key: str) -> list[peewee.Model]:
+    """Create many rows of ``model`` and audit each one, atomically, in a few
+    multi-row statements instead of two statements and a savepoint per row.
+
+    ``key`` names a unique column the rows carry (a unit's ``code``): the new
+    rows are read back by it, so each entry holds the row as stored, defaults
+    included. All rows must give the same columns. Returns the objects in the
+    order of ``rows``.
+    """
+    created: list[peewee.Model] = []
+    if not rows:
+        return created
+    # Keep each statement under SQLite's oldest limit of 999 bound values.
+    per_statement = max(1, 900 // max(len(model._meta.sorted_fields), len(AuditEntry._meta.sorted_fields)))
+    actor_id, actor_name = _actor.get()
+    column = getattr(model, key)
+    with database.atomic():
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start:start + per_statement]
+            model.insert_many(chunk).execute()
+            keys = [row[key] for row in chunk]
+            stored = {getattr(obj, key): obj for obj in model.select().where(column.in_(keys))}
+            objs = [stored[k] for k in keys]
+            AuditEntry.insert_many([
+                {"at": utcnow(), "actor_id": actor_id, "actor_name": actor_name, "action": "create",
+                 "object_type": _type_of(model), "object_id": str(obj._pk), "before": None, "after": snapshot(obj)}
+                for obj in objs]).execute()
+            created.extend(objs)
+    return created
+
+
 def update(obj: peewee.Model, **changes) -> peewee.Model:
     """Change ``obj``'s fields and audit before/after, atomically.
 

@@ -118,17 +118,18 @@ def test_update_by_code_reports_changes_and_unchanged_rows(db):
 
 def test_a_failure_while_writing_rolls_back_every_row(db, monkeypatch):
     result = analyse(csv_bytes(ROWS), "units.csv")
-    real_create, calls = audit.create, []
+    real_create_many, calls = audit.create_many, []
 
-    def failing_create(model, **fields):
-        calls.append(fields)
-        if len(calls) == 3:
+    def failing_create_many(model, rows, **kwargs):
+        calls.append(rows)
+        if len(calls) == 2:  # the children's level, after the parents were written
             raise RuntimeError("disk full")
-        return real_create(model, **fields)
+        return real_create_many(model, rows, **kwargs)
 
-    monkeypatch.setattr(audit, "create", failing_create)
+    monkeypatch.setattr(audit, "create_many", failing_create_many)
     with pytest.raises(RuntimeError):
         apply(result)
+    assert len(calls) == 2 and len(calls[0]) > 0
     assert Unit.select().count() == 0
     assert AuditEntry.select().count() == 0
 
