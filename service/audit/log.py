@@ -120,14 +120,16 @@ def create(model: type[peewee.Model], **fields) -> peewee.Model:
     return obj
 
 
-def create_many(model: type[peewee.Model], rows: list[dict[str, Any]], *, key: str) -> list[peewee.Model]:
+def create_many(model: type[peewee.Model], rows: list[dict[str, Any]], *, key: str,
+                where: peewee.Expression | None = None) -> list[peewee.Model]:
     """Create many rows of ``model`` and audit each one, atomically, in a few
     multi-row statements instead of two statements and a savepoint per row.
 
-    ``key`` names a unique column the rows carry (a unit's ``code``): the new
-    rows are read back by it, so each entry holds the row as stored, defaults
-    included. All rows must give the same columns. Returns the objects in the
-    order of ``rows``.
+    ``key`` names a column the rows carry that is unique among them and the
+    table (a unit's ``code``), or unique within ``where`` (a plan's items by
+    ``item_id``, ``where=PlanItem.plan == plan``): the new rows are read back by
+    it, so each entry holds the row as stored, defaults included. All rows must
+    give the same columns. Returns the objects in the order of ``rows``.
     """
     created: list[peewee.Model] = []
     if not rows:
@@ -141,7 +143,10 @@ def create_many(model: type[peewee.Model], rows: list[dict[str, Any]], *, key: s
             chunk = rows[start:start + per_statement]
             model.insert_many(chunk).execute()
             keys = [row[key] for row in chunk]
-            stored = {getattr(obj, key): obj for obj in model.select().where(column.in_(keys))}
+            query = model.select().where(column.in_(keys))
+            if where is not None:
+                query = query.where(where)
+            stored = {getattr(obj, key): obj for obj in query}
             objs = [stored[k] for k in keys]
             AuditEntry.insert_many([
                 {"at": utcnow(), "actor_id": actor_id, "actor_name": actor_name, "action": "create",

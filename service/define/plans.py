@@ -93,11 +93,12 @@ def generate_plan(unit: Unit, year: int, version: PackVersion) -> tuple[Plan, bo
     items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=_rule_cache(version))
     with database.atomic():
         plan = audit.create(Plan, unit=unit, year=year, pack_version=version, status="draft", revision=0)
-        for position, item in enumerate(items):
-            PlanItem.create(plan=plan, item_id=item.id, list_id=item.list, category_id=item.category,
-                            text=item.text, frequency=item.frequency, min_count=item.min_count,
-                            due=item.due, form=item.form, weight=item.weight,
-                            supervisor=item.supervisor, position=position)
+        audit.create_many(PlanItem, [
+            {"plan": plan.id, "item_id": item.id, "list_id": item.list, "category_id": item.category,
+             "text": item.text, "frequency": item.frequency, "min_count": item.min_count, "due": item.due,
+             "due_date": None, "form": item.form, "weight": item.weight, "supervisor": item.supervisor,
+             "custom": False, "enabled": True, "disabled_reason": "", "position": position}
+            for position, item in enumerate(items)], key="item_id", where=PlanItem.plan == plan)
         _new_revision(plan, f"依据规则包 {version.label} 生成，共 {len(items)} 项")
     return plan, True
 

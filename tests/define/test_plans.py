@@ -78,6 +78,15 @@ def test_every_change_is_a_revision_and_audited(version, units):
     assert {e.action for e in audited} == {"update", "create"}
 
 
+def test_generating_a_plan_audits_each_item(version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    created = AuditEntry.select().where((AuditEntry.object_type == "plan_item") & (AuditEntry.action == "create"))
+    items = plan.ordered_items()
+    assert sorted(int(e.object_id) for e in created) == sorted(i.id for i in items)
+    entry = next(e for e in created if e.object_id == str(items[0].id))
+    assert entry.after["item_id"] == items[0].item_id and entry.after["plan"] == plan.id
+
+
 @pytest.mark.parametrize("change, message", [
     (lambda item: plans.set_enabled(item, False, "  "), "停用事项须填写原因"),
     (lambda item: plans.set_target(item, "两次"), "目标次数应为整数"),
