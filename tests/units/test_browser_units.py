@@ -3,7 +3,6 @@ import pytest
 
 from service.units import Unit
 
-from tests.define.conftest import version  # noqa: F401  (the default pack, published)
 
 from .files import xlsx_bytes
 

@@ -5,7 +5,6 @@ import pytest
 
 from service.audit import AuditEntry
 from service.units import Unit
-from tests.define.conftest import version  # noqa: F401  (the default pack, published)
 
 FORM = {"code": "Q20", "name": "区审计局", "type": "区直单位", "parent": "", "tags": "项目建设，征地拆迁",
         "risk_areas": "审计执法、资金监管", "subordinate_units": "2", "law_enforcement": "1",

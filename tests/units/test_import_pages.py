@@ -9,7 +9,6 @@ from service.audit import AuditEntry
 from service.units import Unit
 from service.units.importer import analyse
 
-from tests.define.conftest import version  # noqa: F401  (the default pack, published)
 
 from .files import csv_bytes, xlsx_bytes
 
