@@ -3,7 +3,6 @@ import pytest
 
 from service.units import Unit
 
-
 from .files import xlsx_bytes
 
 pytestmark = pytest.mark.browser

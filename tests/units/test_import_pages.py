@@ -9,7 +9,6 @@ from service.audit import AuditEntry
 from service.units import Unit
 from service.units.importer import analyse
 
-
 from .files import csv_bytes, xlsx_bytes
 
 TOKEN = re.compile(r"/units/import/([A-Za-z0-9_-]{20,})")
