@@ -212,6 +212,9 @@ def test_a_unit_lists_filters_and_exports_all_its_own_records_and_no_others(cler
                           created_by=make_user("bureau-clerk", "unit", unit=units["bureau"]))
     page = clerk.get("/perform/records").get_data(as_text=True)
     assert f"共 {RECORDS_PAGE_SIZE + 2} 条" in page and "1 / 2" in page and 'name="unit"' not in page
+    assert 'href="/perform/records?page=2"' in page
+    filtered = clerk.get("/perform/records?form=talk").get_data(as_text=True)
+    assert 'href="/perform/records?page=2&amp;form=talk"' in filtered  # the filter stays on the next page
     assert f'/perform/records/{other.id}"' not in page
     second = clerk.get("/perform/records?page=2").get_data(as_text=True)
     assert second.count('<a href="/perform/records/') == 2
