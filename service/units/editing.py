@@ -95,7 +95,8 @@ def near_miss_notes(values_by_field: dict, terms: dict[str, list[str]]) -> dict[
     return notes
 
 
-def _unused(form, terms: dict[str, list[str]]) -> dict[str, str]:
+def _form_near_misses(form, terms: dict[str, list[str]]) -> dict[str, str]:
+    """``near_miss_notes`` for the text of the form's list fields."""
     return near_miss_notes({key: split_list(form.get(key, "")) for key in LIST_FIELDS}, terms)
 
 
@@ -104,7 +105,7 @@ def _render_form(unit: Unit | None, form: dict, errors: dict[str, Msg], status: 
     return render("units/form.html", status=status, unit=unit, form=form,
                   errors={k: v.render(_) for k, v in errors.items()},
                   unit_types=UNIT_TYPES, parents=_parent_choices(unit), labels=LABELS,
-                  terms=terms, unused=_unused(form, terms))
+                  terms=terms, near_misses=_form_near_misses(form, terms))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -159,7 +160,7 @@ def check_field(field: str):
     response = make_response(render_template(
         "units/field.html", field_name=field, unit=unit, form=request.form,
         errors={field: problem.render(_)} if problem else {}, labels=LABELS,
-        terms=terms, unused=_unused(request.form, terms)))
+        terms=terms, near_misses=_form_near_misses(request.form, terms)))
     response.headers.add("Vary", "HX-Request")
     return response
 

@@ -1,8 +1,8 @@
 """Import pages: upload → preview (新增 / 更新 / 无变化 per row) → confirm, and the template file.
 
-The upload is kept under ``<UPLOAD_FOLDER>/imports/<token>`` (shared by the app servers); the confirm step reads
-that file again and re-checks it against the registry as it is then, so
-nothing the browser sends back is trusted.
+The upload is kept under ``<UPLOAD_FOLDER>/imports/<token>`` (shared by the app
+servers); the confirm step reads that file again and re-checks it against the
+registry as it is then, so nothing the browser sends back is trusted.
 """
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def _preview(upload: staging.StagedUpload, result: importer.ImportResult, status
     return render("units/preview.html", status=status, token=upload.token, filename=upload.filename,
                   result=result, counts=result.counts(), digest=result.digest(), notice=notice,
                   labels=LABELS, action_labels=ACTION_LABELS, display_value=display_value,
-                  unused_words=_near_misses(result))
+                  near_misses=_near_misses(result))
 
 
 @bp.get("/import/<token>")
