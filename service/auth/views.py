@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import audit
 from ..db import database
 from ..web.render import render
+from .admin import MIN_PASSWORD
 from .models import LoginAttempt, User
 
 bp = Blueprint("auth", __name__)
@@ -37,21 +38,15 @@ def login():
     username = typed[:USERNAME_MAX]
     if request.method == "POST":
         password = request.form.get("password", "")
-        cfg = current_app.config
-        locked = LoginAttempt.locked_until(username, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"])
+        locked = _lockout_message(username)
         if locked:
             with database.atomic():
                 _audit_sign_in("login_locked", username, User.get_or_none(User.username == username))
-            error = _("登录失败次数过多，该账户已暂时锁定，请 %(minutes)s 分钟后再试。",
-                      minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-            status = 429
+            error, status = locked, 429
         else:
             user = User.get_or_none(User.username == username) if typed == username else None
             ok = bool(user and user.active and user.check_password(password))
-            with database.atomic():
-                LoginAttempt.create(username=username, success=ok,
-                                    remote_addr=(request.remote_addr or "")[:64])
-                _audit_sign_in("login" if ok else "login_failed", username, user)
+            _count_attempt(username, user, ok)
             if ok:
                 language = session.get("lang")
                 session.clear()  # a fresh session on login: no fixation
@@ -62,6 +57,22 @@ def login():
             error, status = _("用户名或密码错误"), 401
     return render("auth/login.html", status=status, error=error, username=username,
                   next=request.args.get("next", ""))
+
+
+def _lockout_message(username: str) -> str | None:
+    """Why ``username`` may not try a password now, or None when it may."""
+    cfg = current_app.config
+    if LoginAttempt.locked_until(username, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"]):
+        return _("登录失败次数过多，该账户已暂时锁定，请 %(minutes)s 分钟后再试。",
+                 minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+    return None
+
+
+def _count_attempt(username: str, user: User | None, ok: bool) -> None:
+    """One password attempt: counted toward the lockout and audited, together."""
+    with database.atomic():
+        LoginAttempt.create(username=username, success=ok, remote_addr=(request.remote_addr or "")[:64])
+        _audit_sign_in("login" if ok else "login_failed", username, user)
 
 
 def _audit_sign_in(action: str, username: str, user: User | None) -> None:
@@ -101,23 +112,18 @@ def change_password():
     lockout, so a session left open cannot be used to guess it. Sessions opened
     elsewhere with the old password end (see ``User.get_id``); this one goes on.
     """
-    from .admin import MIN_PASSWORD
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
-        cfg = current_app.config
         user = current_user._get_current_object()
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
         repeat = request.form.get("repeat_password", "")
-        if LoginAttempt.locked_until(user.username, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"]):
-            errors["current_password"] = _("登录失败次数过多，该账户已暂时锁定，请 %(minutes)s 分钟后再试。",
-                                           minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
+        locked = _lockout_message(user.username)
+        if locked:
+            errors["current_password"] = locked
         elif not user.check_password(current):
-            with database.atomic():
-                LoginAttempt.create(username=user.username, success=False,
-                                    remote_addr=(request.remote_addr or "")[:64])
-                _audit_sign_in("login_failed", user.username, user)
+            _count_attempt(user.username, user, False)
             errors["current_password"] = _("当前密码不正确")
         if len(new) < MIN_PASSWORD:
             errors["new_password"] = _("密码至少 %(n)s 位", n=MIN_PASSWORD)
