@@ -10,13 +10,12 @@ from ..auth.access import role_required
 from ..i18n import N_
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
-from ..web.ids import parse_id
+from ..web.paging import paged
 from ..web.render import render
 from .log import AuditEntry
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
-PAGE_SIZE = 50
 ACTIONS = {"create": N_("新建"), "update": N_("修改"), "delete": N_("删除"),
            "publish": N_("发布"), "install": N_("安装"),
            "login": N_("登录"), "login_failed": N_("登录失败"), "login_locked": N_("锁定期内尝试登录"),
@@ -108,15 +107,11 @@ def index():
                       [_("时间(UTC)"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("变更内容")],
                       ([e.at.isoformat(timespec="seconds"), e.actor_name, _(ACTIONS.get(e.action, e.action)),
                         object_label(e.object_type), e.object_id, summary(e)] for e in query))
-    page = min(parse_id(request.args.get("page", 1)) or 1, 10**6)
-    total = query.count()
-    entries = list(query.paginate(page, PAGE_SIZE))
+    listing = paged(query)
     object_types = [r.object_type for r in
                     AuditEntry.select(AuditEntry.object_type).distinct().order_by(AuditEntry.object_type)]
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render("audit/index.html", block="results", entries=entries, total=total, page=page,
-                  pages=max(1, -(-total // PAGE_SIZE)), actions=ACTIONS,
-                  object_types=object_types, object_label=object_label, summary=summary, args=args)
+    return render("audit/index.html", block="results", entries=listing.pop("rows"), **listing, actions=ACTIONS,
+                  object_types=object_types, object_label=object_label, summary=summary)
 
 
 @bp.get("/<int:entry_id>")

@@ -24,6 +24,7 @@ from ..units.models import Unit
 from ..web.errors import AppError, Forbidden, NotFound
 from ..web.export import export, wanted_format
 from ..web.ids import parse_id
+from ..web.paging import paged
 from ..web.render import is_htmx, render
 from . import records
 from .models import Draft, Record, StoredFile
@@ -87,9 +88,6 @@ def all_records():
     return _records_list()
 
 
-RECORDS_PAGE_SIZE = 50
-
-
 def _records_list():
     query = (Record.select(Record, Unit, *PackVersion.light_fields())
              .join(Unit).switch(Record).join(PackVersion).order_by(Record.id.desc()))
@@ -110,12 +108,8 @@ def _records_list():
         return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间(UTC)"), _("规则包版本")],
                       ([r.id, r.unit.name, _form_title(r), r.record_date or "", r.created_at.isoformat(timespec="seconds"),
                         r.pack_version.label] for r in query))
-    page = min(parse_id(request.args.get("page", 1)) or 1, 10**6)
-    total = query.count()
-    return render("perform/records.html", block="results",
-                  records=list(query.paginate(page, RECORDS_PAGE_SIZE)), total=total, page=page,
-                  pages=max(1, -(-total // RECORDS_PAGE_SIZE)),
-                  args={k: v for k, v in request.args.items() if k != "page"},
+    listing = paged(query)
+    return render("perform/records.html", block="results", records=listing.pop("rows"), **listing,
                   units=units, unit_id=unit_id, form_id=form_id, form_choices=_form_choices(scope),
                   form_title=_form_title)
 

@@ -205,7 +205,7 @@ def test_the_records_list_does_not_load_whole_packs_per_row(clerk, unit_plan, ap
 
 
 def test_a_unit_lists_filters_and_exports_all_its_own_records_and_no_others(clerk, unit_plan, app, make_user, units):
-    from service.perform.views import RECORDS_PAGE_SIZE
+    from service.web.paging import PAGE_SIZE as RECORDS_PAGE_SIZE
     for n in range(RECORDS_PAGE_SIZE + 2):
         clerk.post("/perform/fill/talk", _talk_fields(date=f"2022-05-{n % 28 + 1:02d}"))
     other = Record.create(unit=units["bureau"], pack_version=unit_plan.pack_version, form_id="talk", data=TALK,
