@@ -90,7 +90,7 @@ def generate_plan(unit: Unit, year: int, version: PackVersion) -> tuple[Plan, bo
     if existing:
         return existing, False
     pack = version.pack()
-    items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=_rule_cache(version))
+    items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=rule_cache(version))
     with database.atomic():
         plan = audit.create(Plan, unit=unit, year=year, pack_version=version, status="draft", revision=0)
         audit.create_many(PlanItem, [
@@ -106,8 +106,8 @@ def generate_plan(unit: Unit, year: int, version: PackVersion) -> tuple[Plan, bo
 _caches: dict[int, RuleCache] = {}
 
 
-def _rule_cache(version: PackVersion) -> RuleCache:
-    # Rules of an immutable version compile once per process.
+def rule_cache(version: PackVersion) -> RuleCache:
+    """The compiled rules of ``version``: compiled once per process, since versions never change."""
     return _caches.setdefault(version.id, RuleCache())
 
 

@@ -12,6 +12,11 @@ from flask_login import current_user, login_required
 
 from ..auth.access import require_unit_access, role_required
 from ..auth.models import User
+from ..db import utcnow
+from ..define.models import PLAN_STATUSES, Plan
+from ..define.plans import rule_cache
+from ..packs.evaluate import applicable_items
+from ..packs.store import PackVersion
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
 from ..web.render import render
@@ -77,7 +82,24 @@ def show(unit_id: int):
     staff = current_user.is_staff
     users = list(User.select().where(User.unit == unit).order_by(User.username)) if staff else []
     children = list(Unit.select().where(Unit.parent == unit).order_by(Unit.code)) if staff else []
-    return render("units/show.html", unit=unit, users=users, children=children)
+    unit_plans = list(Plan.select(Plan, *PackVersion.light_fields()).join(PackVersion)
+                      .where(Plan.unit == unit).order_by(Plan.year.desc())) if staff else []
+    return render("units/show.html", unit=unit, users=users, children=children, plans=unit_plans,
+                  plan_statuses=PLAN_STATUSES, applicable=_applicable(unit) if staff else None)
+
+
+def _applicable(unit: Unit) -> dict | None:
+    """What the published pack gives this unit now, and which items it gets because of
+    its profile (type, tags, risk areas, ...): the effect of editing the profile, at a glance."""
+    version = PackVersion.current()
+    if version is None:
+        return None
+    pack = version.pack()
+    year = utcnow().year
+    items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=rule_cache(version))
+    return {"version": version, "year": year, "count": len(items), "total": len(pack.items),
+            "by_profile": [item for item in items if item.applies_if is not None],
+            "lists": {lst.id: lst.name for lst in pack.lists}}
 
 
 from . import editing, imports  # noqa: E402,F401  (they add their routes to ``bp``)

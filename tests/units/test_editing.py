@@ -155,3 +155,28 @@ def test_without_a_published_pack_there_is_nothing_to_compare_with(admin_client)
     assert "规则包的适用规则用到的" not in page
     fragment = admin_client.post("/units/check/tags", {"tags": "拆迁"}, htmx=True).get_data(as_text=True)
     assert "提示" not in fragment
+
+
+def test_the_unit_page_shows_its_plans_and_what_its_profile_brings(admin_client, version, make_user):
+    from service.define import plans
+    from service.packs.evaluate import applicable_items
+    street = make_user.unit("J02", "临江街道", type="街道", tags=["征地拆迁"], subordinate_units=9)
+    plain = make_user.unit("Q10", "区民政局", type="区直单位")
+    plan, _ = plans.generate_plan(street, 2022, version)
+    page = admin_client.get(f"/units/{street.id}").get_data(as_text=True)
+    assert f'href="/define/plans/{plan.id}"' in page and "2022 年度任务清单" in page and "草稿" in page
+    pack = version.pack()
+    items = applicable_items(pack, street.profile())
+    assert f"该单位适用 {len(items)} 项（共 {len(pack.items)} 项）" in page
+    land = [i for i in items if i.applies_if and "征地拆迁" in str(i.applies_if)]
+    assert land and all(i.text in page for i in land)
+    # A plain bureau gets fewer items, and none of the land-acquisition ones.
+    other = admin_client.get(f"/units/{plain.id}").get_data(as_text=True)
+    assert "尚未生成年度任务清单" in other and not any(i.text in other for i in land)
+
+
+def test_a_unit_user_sees_neither_plans_nor_rules_on_its_unit_page(client, make_user, version):
+    user = make_user("clerk", "unit")
+    client.login("clerk")
+    page = client.get(f"/units/{user.unit_id}").get_data(as_text=True)
+    assert "年度任务清单" not in page and "该单位适用" not in page
