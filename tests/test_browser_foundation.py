@@ -57,3 +57,28 @@ def test_language_switch_in_the_browser(page, login, make_user):
     login(page, "admin")
     page.get_by_role("button", name="English").click()
     assert page.get_by_role("heading", name="Dashboard").is_visible()
+
+
+def test_a_clerk_changes_the_password_from_the_top_bar(page, login, browser, live_server, make_user, screenshot_dir):
+    make_user("clerk", "unit", display_name="江滨街道联络员")
+    other = browser.new_context(base_url=live_server, locale="zh-CN")
+    elsewhere = other.new_page()
+    login(elsewhere, "clerk")                                  # signed in on another computer too
+    login(page, "clerk")
+    page.get_by_role("link", name="江滨街道联络员").click()
+    page.get_by_label("当前密码").fill("correct-horse-9")
+    page.get_by_label("新密码", exact=True).fill("new-horse-10")
+    page.get_by_label("再次输入新密码").fill("new-horse-1O")   # a typo
+    page.get_by_role("button", name="修改密码").click()
+    assert "两次输入的新密码不一致" in page.locator("#e-repeat_password").inner_text()
+    page.get_by_label("当前密码").fill("correct-horse-9")
+    page.get_by_label("新密码", exact=True).fill("new-horse-10")
+    page.get_by_label("再次输入新密码").fill("new-horse-10")
+    page.get_by_role("button", name="修改密码").click()
+    page.wait_for_url("**/dashboard")
+    assert "密码已修改" in page.get_by_role("status").inner_text()
+    elsewhere.goto("/dashboard")
+    assert "/login" in elsewhere.url                           # that session is over
+    other.close()
+    page.get_by_role("button", name="退出").click()
+    login(page, "clerk", "new-horse-10")
