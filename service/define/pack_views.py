@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..auth.access import role_required
 from ..i18n import N_
+from ..packs.diff import ADDED, CHANGED, REMOVED, REORDERED, describe, diff_files
 from ..packs.store import PackVersion, publish
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
@@ -32,7 +33,7 @@ SOURCES = {"install": N_("安装"), "editor": N_("在线编辑"), "import": N_("
 @role_required("admin", "inspector")
 def packs():
     """Every stored pack version, newest first; the published one marked."""
-    versions = list(PackVersion.select().order_by(PackVersion.id.desc()))
+    versions = list(PackVersion.select(*PackVersion.light_fields()).order_by(PackVersion.id.desc()))
     fmt = wanted_format()
     if fmt:
         return export(fmt, _("规则包版本"), ["#", _("名称"), _("版本"), _("内容哈希"), _("来源"), _("创建时间(UTC)"), _("创建人"), _("已发布")],
@@ -41,6 +42,47 @@ def packs():
     return render("define/packs.html", versions=versions, sources=SOURCES)
 
 
+
+
+CHANGE_KINDS = {ADDED: N_("新增"), REMOVED: N_("删除"), CHANGED: N_("修改"), REORDERED: N_("调整顺序")}
+
+
+@bp.get("/packs/<int:version_id>/diff")
+@role_required("admin", "inspector")
+def pack_diff(version_id: int):
+    """What this version changes against another of the same pack: by default the one
+    it was edited from, else the published one. Read before publishing."""
+    version = version_or_404(version_id)
+    siblings = list(PackVersion.select(*PackVersion.light_fields())
+                    .where((PackVersion.pack_id == version.pack_id) & (PackVersion.id != version.id))
+                    .order_by(PackVersion.id.desc()))
+    against = request.args.get("against", "")
+    if against:
+        other = version_or_404(parse_id(against) or 0)
+    else:
+        other = version.parent or PackVersion.current()
+    if other is not None and other.id == version.id:
+        other = None
+    rows = []
+    if other is not None:
+        for change in diff_files(other.files, version.files):
+            where = describe(other.files if change.kind == REMOVED else version.files, change)
+            rows.append({"change": change, "where": where, "before": _json_text(change.before, change.kind != ADDED),
+                         "after": _json_text(change.after, change.kind != REMOVED)})
+    fmt = wanted_format()
+    if fmt:
+        if other is None:
+            raise NotFound(_("没有可比较的版本"))
+        return export(fmt, _("v%(new)s 与 v%(old)s 的差异", new=version.version, old=other.version),
+                      [_("文件"), _("位置"), _("所在条目或表单"), _("变化"), _("之前"), _("之后")],
+                      ([r["change"].file, r["change"].pointer or "/", r["where"],
+                        _(CHANGE_KINDS[r["change"].kind]), r["before"], r["after"]] for r in rows))
+    return render("define/pack_diff.html", version=version, other=other, siblings=siblings, rows=rows,
+                  kinds=CHANGE_KINDS, counts={k: sum(1 for r in rows if r["change"].kind == k) for k in CHANGE_KINDS})
+
+
+def _json_text(value, present: bool) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": ")) if present else ""
 
 
 def version_or_404(version_id: int) -> PackVersion:
