@@ -50,8 +50,8 @@ CHANGE_KINDS = {ADDED: N_("新增"), REMOVED: N_("删除"), CHANGED: N_("修改"
 @bp.get("/packs/<int:version_id>/diff")
 @role_required("admin", "inspector")
 def pack_diff(version_id: int):
-    """What this version changes against another of the same pack: by default the one
-    it was edited from, else the published one. Read before publishing."""
+    """What this version changes against another of the same pack (by default the one
+    it was edited from, else the published one): read before publishing."""
     version = version_or_404(version_id)
     siblings = list(PackVersion.select(*PackVersion.light_fields())
                     .where((PackVersion.pack_id == version.pack_id) & (PackVersion.id != version.id))
@@ -59,10 +59,14 @@ def pack_diff(version_id: int):
     against = request.args.get("against", "")
     if against:
         other = version_or_404(parse_id(against) or 0)
-    else:
+    else:  # the version it was edited from, else the published one, else the newest other
         other = version.parent or PackVersion.current()
+        if other is None or other.id == version.id:
+            other = siblings[0] if siblings else None
     if other is not None and other.id == version.id:
         other = None
+    if other is not None and other.files is None:  # a light row (no files) from a list query
+        other = PackVersion.get_by_id(other.id)
     rows = []
     if other is not None:
         for change in diff_files(other.files, version.files):

@@ -168,3 +168,12 @@ def test_the_diff_page_without_another_version_says_so(admin_client, version):
     assert page.status_code == 200 and "没有可比较的版本" in page.get_data(as_text=True)
     assert admin_client.get(f"/define/packs/{version.id}/diff?against=999999").status_code == 404
     assert admin_client.get(f"/define/packs/{version.id}/diff?against=abc").status_code == 404
+
+
+def test_the_published_version_compares_with_the_newest_other_by_default(admin_client, version):
+    def change(files):
+        files["rules/items/first-responsible.json"]["items"][0]["min_count"] = 3
+    draft = _edited_version(version, change)
+    page = admin_client.get(f"/define/packs/{version.id}/diff").get_data(as_text=True)
+    assert "从 v1.0.1 到 v1.0.0" in page and "/items/0/min_count" in page and "没有可比较的版本" not in page
+    assert f'<option value="{draft.id}" selected>' in page
