@@ -23,7 +23,7 @@ login_manager = LoginManager()
 
 # The five stages, in the order of the loop; the navigation shows them.
 STAGES = (("define", N_("明责")), ("perform", N_("履责")), ("supervise", N_("督责")),
-          ("evaluate", N_("评责")), ("account", N_("问责")))
+          ("evaluate", N_("评责")), ("accountability", N_("问责")))
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -68,8 +68,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .perform.views import bp as perform_bp, files_bp
     from .supervise.views import bp as supervise_bp
     from .evaluate.views import bp as evaluate_bp
-    from .account.views import bp as account_bp
-    for bp in (define_bp, perform_bp, files_bp, supervise_bp, evaluate_bp, account_bp):
+    from .accountability.views import bp as accountability_bp
+    for bp in (define_bp, perform_bp, files_bp, supervise_bp, evaluate_bp, accountability_bp):
         app.register_blueprint(bp)
 
     from .cli import register_app_commands

@@ -5,6 +5,11 @@ schema with frozen table definitions of their own (never the live models), so
 an old instance upgrades through every step and a fresh one builds the same
 schema. ``upgrade`` is safe to run from several app servers at once: on
 PostgreSQL it takes an advisory lock, on SQLite the write lock serialises it.
+
+Numbers are contiguous. ``RENAMED`` maps a name a migration once had to its
+name now, so an instance that applied it under the old name does not apply it
+again (m0004_records_drafts_files became m0003 to close a gap in the numbers
+before the first deployment).
 """
 from __future__ import annotations
 
@@ -26,6 +31,9 @@ class _Applied(peewee.Model):
         table_name = "schema_migration"
 
 
+RENAMED = {"m0004_records_drafts_files": "m0003_records_drafts_files"}
+
+
 def available() -> list[str]:
     """Names of all migration modules, in the order they apply."""
     return sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("m"))
@@ -44,6 +52,9 @@ def upgrade(db: peewee.Database) -> list[str]:
     done: list[str] = []
     with db.bind_ctx([_Applied]):
         db.create_tables([_Applied], safe=True)
+        with db.atomic():
+            for old, new in RENAMED.items():
+                _Applied.update(name=new).where(_Applied.name == old).execute()
         for name in available():
             with db.atomic():
                 if isinstance(db, peewee.PostgresqlDatabase):

@@ -5,9 +5,9 @@ from flask_login import login_required
 from ..i18n import N_
 from ..web.render import render
 
-bp = Blueprint("account", __name__, url_prefix="/account")
+bp = Blueprint("accountability", __name__, url_prefix="/accountability")
 
-STAGE = {"key": "account", "title": N_("问责"), "summary": N_("问题线索跟踪整改，验收后销号")}
+STAGE = {"key": "accountability", "title": N_("问责"), "summary": N_("问题线索跟踪整改，验收后销号")}
 
 
 @bp.get("/")

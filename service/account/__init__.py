@@ -1,1 +1,0 @@
-"""问责 (account): the findings register and rectification until closure."""

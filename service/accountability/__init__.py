@@ -1,0 +1,1 @@
+"""问责 (accountability): the findings register and rectification until closure."""
