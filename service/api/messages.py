@@ -33,6 +33,8 @@ TEMPLATES = {
     "Not a valid boolean.": N_("须为 true 或 false。"),
     "Not a valid date.": N_("须为 ISO 8601 日期（YYYY-MM-DD）。"),
     "Not a valid {obj_type}.": N_("须为有效的 ISO 8601 时间（%(obj_type)s）。"),
+    "Not a valid {awareness} {obj_type}.": N_("须为有效的 ISO 8601 时间（%(obj_type)s）。"),
+    "Not a valid utf-8 string.": N_("须为 UTF-8 字符串。"),
     "Not a valid list.": N_("须为数组。"),
     "Not a valid mapping type.": N_("须为 JSON 对象。"),
     "Not a valid UUID.": N_("须为 UUID。"),
