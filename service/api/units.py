@@ -11,6 +11,7 @@ from peewee import IntegrityError
 
 from .. import audit
 from ..auth.access import require_unit_access, role_required
+from ..units import views as _unit_views  # noqa: F401  (editing must load through the views module)
 from ..units.editing import form_text, read_form
 from ..units.models import UNIT_TYPES, Unit
 from ..units.profile import MAX_COUNT, MAX_LENGTH, MAX_TAG_LENGTH, join_list, split_list
