@@ -43,7 +43,7 @@ MAX_JSON_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32
 
 # Errors any operation may answer, documented on every one (see Blueprint).
-COMMON_ERRORS = (400, 401, 403, 404)
+COMMON_ERRORS = (400, 401, 403, 404, 405)  # 405: werkzeug answers it for some malformed ids
 WRITE_ERRORS = (413,)
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
@@ -130,6 +130,9 @@ class ApiParser(FlaskParser):
     """
 
     DEFAULT_VALIDATION_STATUS = 422
+    # Our schemas say what they take (``Schema.Meta.unknown``); webargs' own
+    # per-location defaults would drop unknown query parameters silently.
+    DEFAULT_UNKNOWN_BY_LOCATION = {location: None for location in FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION}
     __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
 
     def load_multipart(self, req, schema):
@@ -255,7 +258,8 @@ class PageArgs(Schema):
     """``page`` and ``per_page``; list filters subclass this."""
 
     class Meta:
-        unknown = ma.EXCLUDE  # a query string may carry parameters for someone else
+        # A misspelt filter (?unti=3) must not quietly answer the whole list.
+        unknown = ma.RAISE
 
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10**6),
                              metadata={"description": "Page number, from 1"})
