@@ -60,9 +60,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .home.views import bp as home_bp
     from .auth.views import bp as auth_bp
     from .auth.admin import bp as users_bp
+    from .auth.token_views import bp as tokens_bp
     from .audit.views import bp as audit_bp
     from .units.views import bp as units_bp
-    for bp in (home_bp, auth_bp, users_bp, audit_bp, units_bp):
+    for bp in (home_bp, auth_bp, users_bp, tokens_bp, audit_bp, units_bp):
         app.register_blueprint(bp)
     from .define.views import bp as define_bp
     from .perform.views import bp as perform_bp, files_bp
