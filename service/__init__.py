@@ -60,9 +60,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .home.views import bp as home_bp
     from .auth.views import bp as auth_bp
     from .auth.admin import bp as users_bp
+    from .auth.token_views import bp as tokens_bp
     from .audit.views import bp as audit_bp
     from .units.views import bp as units_bp
-    for bp in (home_bp, auth_bp, users_bp, audit_bp, units_bp):
+    for bp in (home_bp, auth_bp, users_bp, tokens_bp, audit_bp, units_bp):
         app.register_blueprint(bp)
     from .define.views import bp as define_bp
     from .perform.views import bp as perform_bp, files_bp
@@ -72,6 +73,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     for bp in (define_bp, perform_bp, files_bp, supervise_bp, evaluate_bp, accountability_bp):
         app.register_blueprint(bp)
 
+    from . import api
+    api.init_app(app)
+
     from .cli import register_app_commands
     register_app_commands(app)
     return app
@@ -80,6 +84,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _select_locale() -> str:
     if not has_request_context():  # CLI commands speak the default language
         return "zh_CN"
+    if request.path.startswith("/api/"):
+        # Programs say what they read in Accept-Language; Chinese unless English is preferred.
+        best = request.accept_languages.best_match(("zh-CN", "en"), default="zh-CN")
+        return "en" if best == "en" else "zh_CN"
     lang = session.get("lang")
     return lang if lang in ("zh_CN", "en") else "zh_CN"
 
@@ -94,7 +102,10 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(session_id: str):
+        from .api.auth import is_token_request
         from .web.ids import parse_id
+        if is_token_request():
+            return None  # a request with an Authorization header is judged by it alone
         user_id, _dot, fingerprint = (session_id or "").partition(".")
         number = parse_id(user_id)
         user = User.get_or_none(User.id == number) if number else None
@@ -102,11 +113,18 @@ def _init_login(app: Flask) -> None:
             return None  # gone, disabled, or its password changed since this session began
         return user
 
+    @login_manager.request_loader
+    def _load_from_token(req):
+        from .api.auth import load_user_from_request
+        return load_user_from_request(req)
+
     @login_manager.unauthorized_handler
     def _unauthorized():
-        from flask import jsonify, redirect, url_for, make_response
+        from flask import redirect, url_for, make_response
         if request.path.startswith("/api/"):
-            return jsonify({"error": {"status": 401, "code": "unauthorized", "message": "请先登录"}}), 401
+            from .api.auth import CHALLENGE
+            from .web.errors import Unauthorized
+            raise Unauthorized(headers={"WWW-Authenticate": CHALLENGE})
         target = url_for("auth.login", next=request.full_path.rstrip("?"))
         if request.headers.get("HX-Request") == "true":
             response = make_response("", 204)

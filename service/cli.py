@@ -70,6 +70,35 @@ def user_create(username, role, display_name, unit_code, password):
     click.echo(f"created user {user.username} ({role})")
 
 
+token_cli = click.Group("token", help="Personal API tokens.")
+
+
+@token_cli.command("create")
+@click.argument("username")
+@click.option("--scope", type=click.Choice(["read", "write"]), required=True,
+              help="read: GET only; write: also create and change.")
+@click.option("--name", "name", required=True, help="What the token is for (shown on the account page).")
+@click.option("--days", type=int, default=None, help="Days until it expires (default 90, at most 366).")
+@with_appcontext
+def token_create(username, scope, name, days):
+    """Make an API token for USERNAME and print it alone on stdout (it is shown only once)."""
+    from . import audit
+    from .auth import tokens
+    from .auth.models import User
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise click.ClickException(f"no user {username!r}")
+    if not user.active:
+        raise click.ClickException(f"user {username!r} is disabled; its tokens would not work")
+    with audit.acting_as(None, "cli"):
+        try:
+            _token, secret = tokens.issue(user, name=name, scope=scope,
+                                          days=tokens.DEFAULT_DAYS if days is None else days)
+        except tokens.TokenError as exc:
+            raise click.ClickException(str(exc))
+    click.echo(secret)
+
+
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the instance already has users.")
 @with_appcontext
@@ -172,7 +201,7 @@ def _pack_app_commands() -> click.Group:
 def register_app_commands(app) -> None:
     """Attach the database-bound commands to ``app.cli`` (used by ``flask`` and ``dutyloop``)."""
     from .units.cli import units_cli
-    for command in (db_cli, user_cli, demo, plans_cli, units_cli, _pack_app_commands()):
+    for command in (db_cli, user_cli, token_cli, demo, plans_cli, units_cli, _pack_app_commands()):
         if command.name not in app.cli.commands:
             app.cli.add_command(command)
 

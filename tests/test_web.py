@@ -38,10 +38,10 @@ def test_404_for_htmx_is_a_fragment(admin_client):
     assert response.status_code == 404 and "<html" not in text and "页面不存在" in text
 
 
-def test_api_paths_get_json_errors(client):
+def test_api_paths_get_problem_documents(client):
     response = client.get("/api/v1/nothing")
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"
+    assert response.status_code == 404 and response.content_type == "application/problem+json"
+    assert response.get_json()["type"] == "urn:dutyloop:problem:not_found"
 
 
 @pytest.fixture
@@ -60,13 +60,15 @@ def failing_app(app):
     return app
 
 
-def test_unexpected_error_is_a_chinese_500_page(failing_app, caplog):
-    client = failing_app.test_client()
+def test_unexpected_error_is_a_chinese_500_page(failing_app, admin_client, caplog):
+    client = admin_client.raw  # /api/ paths need a session or a token
     response = client.get("/boom")
     assert response.status_code == 500
     text = response.get_data(as_text=True)
     assert "系统错误" in text and "ZeroDivisionError" not in text
-    assert client.get("/api/boom").get_json()["error"]["status"] == 500
+    problem = client.get("/api/boom")
+    assert problem.content_type == "application/problem+json" and problem.get_json()["status"] == 500
+    assert "ZeroDivisionError" not in problem.get_data(as_text=True)
 
 
 def test_422_page_lists_details(failing_app):

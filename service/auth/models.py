@@ -106,3 +106,38 @@ class LoginAttempt(BaseModel):
         if len(failures) < max_failures:
             return None
         return failures[0].at + window
+
+
+class ApiToken(BaseModel):
+    """A personal API token: its user's rights, limited to reading or also writing.
+
+    Only a sha256 of the secret is stored (the secret is shown once, when it is
+    made); ``hint`` keeps its first characters so people can tell tokens apart.
+    """
+
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="api_tokens")
+    name = peewee.CharField(max_length=100)
+    scope = peewee.CharField(max_length=10)
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    hint = peewee.CharField(max_length=16)
+    created_at = peewee.DateTimeField(default=utcnow)
+    expires_at = peewee.DateTimeField()
+    last_used_at = peewee.DateTimeField(null=True)
+    revoked_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "api_token"
+
+    _audit_omit = ("token_hash",)
+
+    def status(self, now: dt.datetime | None = None) -> str:
+        """``active``, ``expired`` or ``revoked``."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= (now or utcnow()):
+            return "expired"
+        return "active"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == "write"

@@ -141,4 +141,5 @@ def change_password():
             flash(_("密码已修改。其他已登录的会话需要重新登录。"), "success")
             return redirect(url_for("home.dashboard"))
         status = 422
-    return render("auth/password.html", status=status, errors=errors, min_password=MIN_PASSWORD)
+    from .token_views import account_page
+    return account_page(status, errors=errors)

@@ -21,8 +21,10 @@ import peewee
 from .. import audit
 from ..auth.models import User
 from ..db import database, utcnow
-from ..define.models import PlanItem
+from ..define.models import Plan, PlanItem
 from ..forms import FieldError, check_upload, file_refs, restore_read_only, validate  # noqa: F401  (FieldError re-exported)
+from ..i18n import N_
+from ..packs.model import Form
 from ..packs.store import PackVersion
 from ..units.models import Unit
 from .models import Draft, Record, StoredFile
@@ -32,6 +34,47 @@ CHUNK = 1 << 16
 
 class UploadError(ValueError):
     """An upload that cannot be stored; the message is for the clerk."""
+
+
+class NotFillable(Exception):
+    """A form a unit cannot fill now: ``msgid`` (Chinese, for ``_()``) and an HTTP status."""
+
+    def __init__(self, msgid: str, status: int):
+        super().__init__(msgid)
+        self.msgid, self.status = msgid, status
+
+
+def current_plan(unit_id: int) -> Plan | None:
+    """The unit's newest published plan (records are made under its pack version)."""
+    return (Plan.select().where((Plan.unit == unit_id) & (Plan.status == "published"))
+            .order_by(Plan.year.desc()).first())
+
+
+def fill_target(unit: Unit, form_id: str, item_id: int | None) -> tuple[PlanItem | None, PackVersion, Form]:
+    """Which duty, pack version and form a record of ``form_id`` by ``unit`` is made under.
+
+    With ``item_id`` it is that item of one of the unit's published plans;
+    without, the unit's newest published plan. Raises ``NotFillable`` when the
+    item is not the unit's (404, as if it did not exist), the unit has no
+    published plan (409) or the plan's version has no such form (404). The
+    pages and the API both ask this, so a record is always validated against
+    the form of the version the unit's plan was made under.
+    """
+    item = None
+    if item_id is not None:
+        item = PlanItem.get_or_none(PlanItem.id == item_id)
+        if item is None or item.plan.unit_id != unit.id or not item.plan.is_published:
+            raise NotFillable(N_("事项不存在"), 404)
+        plan = item.plan
+    else:
+        plan = current_plan(unit.id)
+    if plan is None:
+        raise NotFillable(N_("本单位尚无已发布的年度任务清单，暂不能填报。"), 409)
+    version = plan.pack_version
+    form = version.pack().forms.get(form_id)
+    if form is None:
+        raise NotFillable(N_("表单不存在"), 404)
+    return item, version, form
 
 
 def _plain_name(filename: str | None) -> str:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.access import require_unit_access
-from ..define.models import FREQUENCIES, Plan, PlanItem
+from ..define.models import FREQUENCIES
 from ..define.plans import grouped
 from ..forms import (SchemaError, SubmissionError, errors_for, read_post, render_field, render_form,
                      render_summary, schema_at, validate)
@@ -44,18 +44,12 @@ def _file_url() -> str:
     return url_for("files.download", file_id="{id}").replace("%7Bid%7D", "{id}")
 
 
-def _current_plan(unit_id: int) -> Plan | None:
-    """The unit's newest published plan (records are made under its pack version)."""
-    return (Plan.select().where((Plan.unit == unit_id) & (Plan.status == "published"))
-            .order_by(Plan.year.desc()).first())
-
-
 @bp.get("/")
 @login_required
 def index():
     """Units: what their plan asks them to record, drafts and recent records. Staff: all records."""
     if current_user.role == "unit":
-        plan = _current_plan(current_user.unit_id)
+        plan = records.current_plan(current_user.unit_id)
         forms = plan.pack_version.pack().forms if plan else {}
         tree, list_names, category_names = grouped(plan, include_disabled=False) if plan else ({}, {}, {})
         counts = dict(Record.select(Record.plan_item, fn.COUNT(Record.id))
@@ -135,23 +129,14 @@ class _Context:
             raise Forbidden(_("只有单位用户可以填报履责记录。"))
         self.unit = current_user.unit
         item_id = request.args.get("item", "")
-        self.item = None
-        if item_id:
-            self.item = PlanItem.get_or_none(PlanItem.id == parse_id(item_id)) if parse_id(item_id) else None
-            if self.item is None or self.item.plan.unit_id != self.unit.id or not self.item.plan.is_published:
-                raise NotFound(_("事项不存在"))
-            plan = self.item.plan
-        else:
-            plan = _current_plan(self.unit.id)
-        if plan is None:
-            raise AppError(_("本单位尚无已发布的年度任务清单，暂不能填报。"), status=409)
-        self.version = plan.pack_version
-        form = self.version.pack().forms.get(form_id)
-        if form is None:
-            raise NotFound(_("表单不存在"))
+        if item_id and not parse_id(item_id):
+            raise NotFound(_("事项不存在"))
+        try:
+            self.item, self.version, self.form = records.fill_target(self.unit, form_id, parse_id(item_id))
+        except records.NotFillable as exc:
+            raise AppError(_(exc.msgid), status=exc.status, code="not_found" if exc.status == 404 else "conflict")
         self.form_id = form_id
-        self.form = form
-        self.schema = form.schema
+        self.schema = self.form.schema
 
     def urls(self) -> dict:
         args = {"form_id": self.form_id, "item": self.item.id if self.item else None}

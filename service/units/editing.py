@@ -65,7 +65,7 @@ def read_form(form, unit: Unit | None) -> tuple[dict, dict[str, Msg]]:
     return values, errors
 
 
-def _form_data(unit: Unit | None) -> dict[str, str]:
+def form_text(unit: Unit | None) -> dict[str, str]:
     """The text the form shows for ``unit`` (empty for a new unit)."""
     if unit is None:
         return {"subordinate_units": "0"}
@@ -113,7 +113,7 @@ def _render_form(unit: Unit | None, form: dict, errors: dict[str, Msg], status: 
 def create():
     """Create a unit; bad input re-shows the form with Chinese messages by each field."""
     if request.method == "GET":
-        return _render_form(None, _form_data(None), {})
+        return _render_form(None, form_text(None), {})
     values, errors = read_form(request.form, None)
     if not errors:
         try:
@@ -132,7 +132,7 @@ def edit(unit_id: int):
     """Edit a unit's profile; every change is audited with before and after."""
     unit = get_unit(unit_id)
     if request.method == "GET":
-        return _render_form(unit, _form_data(unit), {})
+        return _render_form(unit, form_text(unit), {})
     values, errors = read_form(request.form, unit)
     if not errors:
         try:

@@ -1,0 +1,115 @@
+"""Records and files through the API are the records and files of the pages:
+same validator, same form version, same checks, same audit, same record page."""
+from __future__ import annotations
+
+import io
+import re
+
+from service.audit import AuditEntry
+from service.perform.models import Draft, Record, StoredFile
+from tests.api.conftest import TALK
+
+UI_FIELDS = {"date": "2022-05-10", "talk_type": "日常", "initiator_role": "主要负责人", "target_name": "班子成员甲",
+             "target_roles": "班子成员", "reason": "岗位变动", "content/problems": "指出推进不够有力",
+             "content/requirements": "按期整改", "response": "诚恳接受"}
+
+
+def _record_page(client, record_id: int) -> str:
+    """The record page without what differs between two records by nature: id and time."""
+    html = client.get(f"/perform/records/{record_id}").get_data(as_text=True)
+    html = html.replace(f"#{record_id}", "#N").replace(f"/records/{record_id}", "/records/N")
+    html = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "TIME UTC", html)
+    return re.sub(r'<meta name="csrf-token" content="[^"]*">', "", html)
+
+
+def test_a_record_posted_through_the_api_appears_in_the_ui_exactly_as_if_filled_there(client, api, people):
+    assert client.login("clerk").status_code == 302
+    filled = client.post("/perform/fill/talk", UI_FIELDS)
+    assert filled.status_code == 302
+    client.get(filled.headers["Location"])  # the page shows the "submitted" note once; take it
+    by_page = Record.select().order_by(Record.id.desc()).get()
+
+    response = api("clerk").post("/api/v1/records", json={"form_id": "talk", "data": TALK})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    by_api = Record.get_by_id(response.get_json()["id"])
+    assert response.headers["Location"] == f"/api/v1/records/{by_api.id}" and response.headers["ETag"]
+
+    for field in ("unit_id", "pack_version_id", "form_id", "plan_item_id", "record_date", "data", "created_by_id"):
+        assert getattr(by_api, field) == getattr(by_page, field), field
+    assert _record_page(client, by_api.id) == _record_page(client, by_page.id)
+    entry = AuditEntry.select().where((AuditEntry.object_type == "record")
+                                      & (AuditEntry.object_id == str(by_api.id))).get()
+    assert entry.action == "create" and entry.actor_id == people["clerk"].id
+
+
+def test_the_api_validates_with_the_forms_validator_at_pointers_into_data(api):
+    response = api("clerk").post("/api/v1/records", json={"form_id": "talk", "data": dict(TALK, date="2022-13-45",
+                                                                                         target_roles="班子成员")})
+    body = response.get_json()
+    assert response.status_code == 422
+    pointers = {e["pointer"] for e in body["errors"]}
+    assert {"/data/date", "/data/target_roles"} <= pointers
+    english = api("clerk", language="en").post("/api/v1/records", json={"form_id": "talk", "data": {}}).get_json()
+    assert any(e["pointer"] == "/data/talk_type" and "required" in e["message"].lower() for e in english["errors"])
+    assert Record.select().count() == 0
+
+
+def test_a_record_for_a_plan_item_uses_that_plans_version(api, plans_published):
+    item = next(i for i in plans_published["street"].ordered_items() if i.form == "talk")
+    response = api("clerk").post("/api/v1/records", json={"form_id": "talk", "plan_item_id": item.id, "data": TALK})
+    assert response.status_code == 201
+    record = Record.get_by_id(response.get_json()["id"])
+    assert record.plan_item_id == item.id and record.pack_version_id == plans_published["street"].pack_version_id
+    plan = api("clerk").get(f"/api/v1/plans/{plans_published['street'].id}").get_json()
+    assert next(i for i in plan["items"] if i["id"] == item.id)["record_count"] == 1
+
+
+def test_staff_cannot_make_records_and_units_cannot_name_unknown_forms(api):
+    assert api("admin").post("/api/v1/records", json={"form_id": "talk", "data": TALK}).status_code == 403
+    response = api("clerk").post("/api/v1/records", json={"form_id": "nope", "data": TALK})
+    assert response.status_code == 422 and response.get_json()["errors"][0]["pointer"] == "/form_id"
+
+
+def test_posting_a_record_consumes_the_users_draft_like_the_page(client, api, people):
+    assert client.login("clerk").status_code == 302
+    client.post("/perform/fill/talk/refresh", dict(UI_FIELDS, place="会议室"), htmx=True)
+    assert Draft.select().count() == 1
+    assert api("clerk").post("/api/v1/records", json={"form_id": "talk", "data": TALK}).status_code == 201
+    assert Draft.select().count() == 0
+
+
+def test_an_uploaded_file_is_checked_like_the_page_and_attached_by_reference(api):
+    clerk = api("clerk")
+    refused = clerk.post("/api/v1/files", data={"form_id": "talk", "field": "/attachments",
+                                                "file": (io.BytesIO(b"MZ..."), "tool.exe", "application/x-msdownload")})
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["pointer"] == "/file"
+    assert "tool.exe" in refused.get_json()["errors"][0]["message"]
+    not_a_file_field = clerk.post("/api/v1/files", data={"form_id": "talk", "field": "/reason",
+                                                         "file": (io.BytesIO(b"%PDF"), "a.pdf", "application/pdf")})
+    assert not_a_file_field.status_code == 422
+    assert StoredFile.select().count() == 0
+
+    uploaded = clerk.post("/api/v1/files", data={"form_id": "talk", "field": "/attachments",
+                                                 "file": (io.BytesIO(b"%PDF-1.4 minutes"), "谈话记录.pdf",
+                                                          "application/pdf")})
+    assert uploaded.status_code == 201, uploaded.get_data(as_text=True)
+    reference = uploaded.get_json()["reference"]
+    assert reference["name"] == "谈话记录.pdf" and reference["size"] == 16
+    record = clerk.post("/api/v1/records", json={"form_id": "talk", "data": dict(TALK, attachments=[reference])})
+    assert record.status_code == 201 and record.get_json()["data"]["attachments"] == [reference]
+    content = clerk.get(f"/api/v1/files/{reference['id']}/content")
+    assert content.data == b"%PDF-1.4 minutes" and content.headers["Content-Type"] == "application/octet-stream"
+    assert clerk.get(f"/api/v1/files/{reference['id']}/content",
+                     headers={"If-None-Match": content.headers["ETag"]}).status_code == 304
+
+
+def test_record_filters(api, plans_published):
+    clerk = api("clerk")
+    for date in ("2022-01-05", "2022-06-05"):
+        assert clerk.post("/api/v1/records", json={"form_id": "talk", "data": dict(TALK, date=date)}).status_code == 201
+    assert api("inspector").get("/api/v1/records?date_from=2022-06-01").get_json()["total"] == 1
+    assert clerk.get("/api/v1/records?date_to=2022-06-01&form=talk").get_json()["total"] == 1
+    assert clerk.get("/api/v1/records?form=meeting").get_json()["total"] == 0
+    bad = clerk.get("/api/v1/records?date_from=2022-13-01")
+    assert bad.status_code == 422 and bad.get_json()["errors"][0] == {
+        "pointer": "/date_from", "in": "query", "message": "须为 ISO 8601 日期（YYYY-MM-DD）。"}
