@@ -25,12 +25,19 @@ def _die_with_parent() -> None:  # pragma: no cover (runs in the child before ex
         pass  # not Linux: the children outlive a killed runner
 
 
+def _gunicorn_options() -> list[str]:
+    import gunicorn
+    # gunicorn 27 opens a control socket at one path per user (~/.gunicorn):
+    # a second instance on the machine would take it over. Nothing here uses it.
+    return ["--no-control-socket"] if gunicorn.version_info >= (27,) else []
+
+
 def commands(host: str, port: int, web_workers: int, task_workers: int) -> list[tuple[str, list[str], int]]:
     """(name, argv, stop signal) of each child."""
     python = sys.executable
     return [
         ("web", [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(web_workers),
-                 "--access-logfile", "-", "service:create_app()"], signal.SIGTERM),
+                 "--access-logfile", "-", *_gunicorn_options(), "service:create_app()"], signal.SIGTERM),
         ("tasks", [python, "-m", "service.cli", "worker", "--workers", str(task_workers)], signal.SIGINT),
     ]
 

@@ -80,4 +80,29 @@ def test_serve_runs_gunicorn_and_a_consumer_and_ctrl_c_stops_both(tmp_path):
             proc.wait()
     output = (tmp_path / "serve.log").read_text()
     assert "Listening at: http://127.0.0.1:%d" % port in output and "Consumer exiting" in output
-    assert "Shutting down: Master" in output
+    assert "Shutting down: Master" in output and "Control socket" not in output
+
+
+def test_when_one_child_exits_serve_stops_the_other_and_fails(tmp_path):
+    url = f"sqlite:///{tmp_path}/serve.sqlite3"
+    upgrade(open_database(url))
+    env = dict(os.environ, DATABASE_URL=url, DUTYLOOP_INSTANCE=str(tmp_path / "instance"))
+    env.pop("DUTYLOOP_HUEY_IMMEDIATE", None)
+    with socket.socket() as taken:  # the port is in use: gunicorn gives up
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        log = open(tmp_path / "serve.log", "w")
+        proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port),
+                                 "--web-workers", "1", "--task-workers", "1"],
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        children = wait_for(lambda: _children(proc.pid) if len(_children(proc.pid)) == 2 else None,
+                            timeout=30, what="both children")
+        try:
+            assert proc.wait(90) != 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    wait_for(lambda: not any(_alive(pid) for pid in children), timeout=10, what="the consumer to stop")
+    assert "web exited with status" in (tmp_path / "serve.log").read_text()
