@@ -99,7 +99,12 @@ def move(job: Job, to: str, **fields) -> bool:
 
 
 def start_job(kind: str, params: dict | None = None, *, created_by=None) -> Job:
-    """Store a new job of ``kind`` and queue it for a consumer."""
+    """Store a new job of ``kind`` and queue it for a consumer.
+
+    Call it outside a transaction: the queue may live elsewhere (a SQLite
+    file, Redis), and a consumer must find the job's row when it takes the
+    message. (If it does not, the job waits for ``recover_abandoned_jobs``.)
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown job kind: {kind!r}")
     job = audit.create(Job, kind=kind, params=params or {}, created_by=created_by, heartbeat_at=utcnow())

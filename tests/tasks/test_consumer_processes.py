@@ -23,8 +23,8 @@ def test_a_job_killed_midway_is_resumed_or_failed_by_the_next_consumer_never_lef
         queue_app, consumers, tmp_path):
     log = tmp_path / "steps.log"
     with queue_app.app_context():
-        resumable = jobs.start_job("test.steps", {"steps": 8, "pause": 0.25, "log": str(log)})
-        once = jobs.start_job("test.steps_once", {"steps": 8, "pause": 0.25, "log": str(log)})
+        resumable = jobs.start_job("test.steps", {"steps": 8, "pause": 0.5, "log": str(log)})
+        once = jobs.start_job("test.steps_once", {"steps": 8, "pause": 0.5, "log": str(log)})
     first = consumers(queue_app)
     wait_for(lambda: _job(resumable.id).done >= 2 and _job(once.id).done >= 1, what="both jobs under way")
     first.send_signal(signal.SIGKILL)
