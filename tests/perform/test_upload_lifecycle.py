@@ -13,7 +13,7 @@ import pytest
 from service.audit import AuditEntry
 from service.db import utcnow
 from service.perform import files
-from service.perform.models import Draft, Record, StoredFile
+from service.perform.models import Draft, StoredFile
 from service.tasks.models import PeriodicClaim
 
 from .test_records import _talk_fields
