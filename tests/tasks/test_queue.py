@@ -123,3 +123,18 @@ def test_the_upload_cleanup_is_a_periodic_task_every_hour(app):
     assert task in huey._registry._periodic_tasks
     minutes = [m for m in range(60) if task().validate_datetime(dt.datetime(2024, 1, 1, 5, m))]
     assert minutes == [17]
+
+
+def test_immediate_mode_runs_a_job_where_it_starts_and_refuses_a_consumer(database_url, tmp_path, monkeypatch):
+    import tests.tasks.kinds  # noqa: F401
+    from service import create_app
+    from service.tasks import jobs
+    from service.tasks.consumer import run_consumer
+    monkeypatch.setenv("DUTYLOOP_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "x", "HUEY_IMMEDIATE": True})
+    assert huey.immediate and huey.backend == "memory"
+    with app.app_context():
+        job = jobs.start_job("test.steps", {"steps": 2, "pause": 0, "log": str(tmp_path / "log")})
+        assert job.state == "done" and job.done == 2
+    with pytest.raises(RuntimeError, match="HUEY_IMMEDIATE"):
+        run_consumer(app)
