@@ -122,6 +122,7 @@ def upgrade(db: peewee.Database) -> None:
         migrator.add_column("stored_file", "kept", peewee.BooleanField(default=False)),
         migrator.add_column("stored_file", "last_seen_at", peewee.DateTimeField(null=True)),
     )
+
     class StoredFile(Base):
         id = peewee.CharField(max_length=36, primary_key=True)
         unit = peewee.IntegerField(column_name="unit_id")
