@@ -186,14 +186,18 @@ def _read(ctx: _Context):
     return post, upload_errors
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1048576:.1f} MB"
+def _readable_size(size: int) -> str:
+    """Bytes as a person reads them: 2.0 KB, 18.0 MB, 1.0 GB."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
 
 
 def _quota_message(exc) -> str:
     return _("本单位的附件存储空间已满（已用 %(used)s，上限 %(quota)s），此文件未保存。"
              "未提交的附件在草稿最后保存 %(hours)s 小时后自动清理；也可删除不再需要的草稿，或请管理员调高上限。",
-             used=_megabytes(exc.used), quota=_megabytes(exc.quota), hours=current_app.config["UPLOAD_PENDING_HOURS"])
+             used=_readable_size(exc.used), quota=_readable_size(exc.quota), hours=current_app.config["UPLOAD_PENDING_HOURS"])
 
 
 def _autosave(ctx: _Context, data: dict) -> Draft:
