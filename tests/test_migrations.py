@@ -46,12 +46,12 @@ def test_an_instance_that_applied_a_renamed_migration_does_not_apply_it_again(tm
     assert applied(db) == available()
 
 
-def test_m0004_keeps_the_files_existing_records_refer_to(tmp_path, monkeypatch):
+def test_m0005_keeps_the_files_existing_records_refer_to(tmp_path, monkeypatch):
     """Files uploaded before the upload lifecycle existed: those in records are kept, the rest pending."""
     import service.migrations as migrations
     names = available()
     db = open_database(f"sqlite:///{tmp_path}/old.sqlite3")
-    monkeypatch.setattr(migrations, "available", lambda: names[:3])
+    monkeypatch.setattr(migrations, "available", lambda: names[:4])
     upgrade(db)
     now = "2024-01-01 00:00:00"
     db.execute_sql("INSERT INTO unit (id, code, name, type, tags, risk_areas, subordinate_units, law_enforcement,"
@@ -71,7 +71,7 @@ def test_m0004_keeps_the_files_existing_records_refer_to(tmp_path, monkeypatch):
     db.execute_sql("INSERT INTO record (unit_id, pack_version_id, form_id, data, created_by_id, created_at, updated_at)"
                    " VALUES (1, 1, 'talk', ?, 1, ?, ?)", (data, now, now))
     monkeypatch.setattr(migrations, "available", lambda: names)
-    assert "m0004_tasks_and_upload_lifecycle" in upgrade(db)
+    assert "m0005_tasks_and_upload_lifecycle" in upgrade(db)
     kept = dict(db.execute_sql("SELECT id, kept FROM stored_file").fetchall())
     # ids[2] is in no record; ids[3] is named by a record of another unit: both pending.
     assert kept == {ids[0]: 1, ids[1]: 1, ids[2]: 0, ids[3]: 0}

@@ -177,7 +177,7 @@ def _read(ctx: _Context):
                                               upload_folder=current_app.config["UPLOAD_FOLDER"], locale=_locale(),
                                               quota_bytes=current_app.config["UPLOAD_QUOTA_BYTES"])
             except records.QuotaExceeded as exc:
-                upload_errors.append(records.FieldError(path=pointer, message=_quota_message(exc), code="quota"))
+                upload_errors.append(records.FieldError(path=pointer, message=quota_message(exc), code="quota"))
                 continue
             except records.UploadError as exc:
                 upload_errors.append(records.FieldError(path=pointer, message=str(exc), code="upload"))
@@ -186,7 +186,7 @@ def _read(ctx: _Context):
     return post, upload_errors
 
 
-def _readable_size(size: int) -> str:
+def readable_size(size: int) -> str:
     """Bytes as a person reads them: 2.0 KB, 18.0 MB, 1.0 GB."""
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if size >= scale:
@@ -194,10 +194,10 @@ def _readable_size(size: int) -> str:
     return f"{size} B"
 
 
-def _quota_message(exc) -> str:
+def quota_message(exc) -> str:
     return _("本单位的附件存储空间已满（已用 %(used)s，上限 %(quota)s），此文件未保存。"
              "未提交的附件在草稿最后保存 %(hours)s 小时后自动清理；也可删除不再需要的草稿，或请管理员调高上限。",
-             used=_readable_size(exc.used), quota=_readable_size(exc.quota), hours=current_app.config["UPLOAD_PENDING_HOURS"])
+             used=readable_size(exc.used), quota=readable_size(exc.quota), hours=current_app.config["UPLOAD_PENDING_HOURS"])
 
 
 def _autosave(ctx: _Context, data: dict) -> Draft:

@@ -55,7 +55,7 @@ current_slot: contextvars.ContextVar[str | None] = contextvars.ContextVar("curre
 class HueyTablesStorage(SqlStorage):
     """Huey's peewee storage with its tables named ``huey_*`` in the app's database.
 
-    The tables are made by the migrations (``m0004``), not here: several app
+    The tables are made by the migrations (``m0005``), not here: several app
     servers starting at once must not race to create them.
     """
 
