@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/dutyloop db upgrade
 	$(BIN)/dutyloop demo --if-empty
-	$(BIN)/flask --app service run --host $(HOST) --port $(PORT)
+	$(BIN)/dutyloop serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)

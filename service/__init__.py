@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # route ids a database can hold, else 404
 
     db.init_app(app)
+    from . import tasks
+    tasks.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     _init_login(app)

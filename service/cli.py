@@ -189,6 +189,48 @@ def plans_generate(year, publish):
     click.echo(f"plans {year}: {counts['created']} created, {counts['kept']} kept")
 
 
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Worker threads taking tasks from the queue.")
+@click.option("--no-periodic", is_flag=True, help="Do not enqueue periodic tasks from this consumer.")
+@with_appcontext
+def worker(workers, no_periodic):
+    """Run a task consumer (Huey) on the queue the settings name; Ctrl-C stops it."""
+    import logging
+    from flask import current_app
+    from .tasks.consumer import run_consumer
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        run_consumer(current_app._get_current_object(), workers=workers, periodic=not no_periodic)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc))
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--web-workers", default=2, show_default=True, help="gunicorn worker processes.")
+@click.option("--task-workers", default=2, show_default=True, help="Consumer worker threads.")
+def serve(host, port, web_workers, task_workers):
+    """Serve the app with gunicorn and run a task consumer beside it; Ctrl-C stops both."""
+    from .tasks.serve import serve as run_both
+    sys.exit(run_both(host, port, web_workers=web_workers, task_workers=task_workers))
+
+
+files_cli = click.Group("files", help="Evidence files.")
+
+
+@files_cli.command("cleanup")
+@with_appcontext
+def files_cleanup():
+    """Delete pending uploads no record or draft refers to (what the hourly task does; for cron)."""
+    from flask import current_app
+    from . import audit
+    from .perform import files
+    with audit.acting_as(None, "cli"):
+        report = files.cleanup(current_app.config["UPLOAD_FOLDER"], current_app.config["UPLOAD_PENDING_HOURS"])
+    click.echo(report.line())
+
+
 def _pack_app_commands() -> click.Group:
     """The file-only ``pack`` group plus the commands that need the database."""
     from .packs.cli import pack_cli
@@ -201,7 +243,8 @@ def _pack_app_commands() -> click.Group:
 def register_app_commands(app) -> None:
     """Attach the database-bound commands to ``app.cli`` (used by ``flask`` and ``dutyloop``)."""
     from .units.cli import units_cli
-    for command in (db_cli, user_cli, token_cli, demo, plans_cli, units_cli, _pack_app_commands()):
+    for command in (db_cli, user_cli, token_cli, demo, plans_cli, units_cli, worker, files_cli,
+                    _pack_app_commands()):
         if command.name not in app.cli.commands:
             app.cli.add_command(command)
 
@@ -210,8 +253,11 @@ def _add_file_commands(group: click.Group) -> None:
     """Commands that work on files without the app (engine, forms, packs)."""
     from .forms.cli import form_cli
     from .logic.cli import logic_cli
-    for command in (logic_cli, form_cli, _pack_app_commands()):
+    for command in (logic_cli, form_cli, _pack_app_commands(), serve):
         group.add_command(command)
 
 
 _add_file_commands(main)
+
+if __name__ == "__main__":  # ``python -m service.cli``: how ``dutyloop serve`` starts the consumer
+    main()

@@ -42,6 +42,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest request body accepted (uploads included), in bytes.", int),
     Setting("UPLOAD_FOLDER", "DUTYLOOP_UPLOAD_FOLDER", None,
             "Where evidence files are stored, outside the web root. Default: `instance/uploads`."),
+    Setting("UPLOAD_QUOTA_BYTES", "DUTYLOOP_UPLOAD_QUOTA_BYTES", 1024 * 1024 * 1024,
+            "Evidence storage allowed per unit, in bytes (submitted and pending uploads). `0`: no limit.", int),
+    Setting("UPLOAD_PENDING_HOURS", "DUTYLOOP_UPLOAD_PENDING_HOURS", 24,
+            "Hours an upload that no record or draft refers to is kept after a draft last held it.", int),
+    Setting("HUEY_URL", "DUTYLOOP_HUEY_URL", None,
+            "Where the task queue lives. Default: SQLite file `huey.sqlite3` in the instance folder when "
+            "the database is SQLite, the app's own database when it is PostgreSQL. "
+            "`redis://host:6379/0` for Redis."),
+    Setting("HUEY_NAME", "DUTYLOOP_HUEY_NAME", "dutyloop",
+            "Name of the queue. Two instances sharing one Redis or database need different names."),
+    Setting("HUEY_IMMEDIATE", "DUTYLOOP_HUEY_IMMEDIATE", False,
+            "Run tasks in the process that starts them, without a consumer (for trials and tests).", bool),
     Setting("DEMO_PASSWORD", "DUTYLOOP_DEMO_PASSWORD", None,
             "Password given to every demo account by `dutyloop demo`. Default: generated and printed once."),
 )

@@ -1,4 +1,6 @@
 """Schema migrations from an empty database, on each backend."""
+import json
+
 from service.migrations import applied, available, upgrade
 from service.db import open_database
 
@@ -42,3 +44,35 @@ def test_an_instance_that_applied_a_renamed_migration_does_not_apply_it_again(tm
                    "WHERE name = 'm0003_records_drafts_files'")
     assert upgrade(db) == []
     assert applied(db) == available()
+
+
+def test_m0005_keeps_the_files_existing_records_refer_to(tmp_path, monkeypatch):
+    """Files uploaded before the upload lifecycle existed: those in records are kept, the rest pending."""
+    import service.migrations as migrations
+    names = available()
+    db = open_database(f"sqlite:///{tmp_path}/old.sqlite3")
+    monkeypatch.setattr(migrations, "available", lambda: names[:4])
+    upgrade(db)
+    now = "2024-01-01 00:00:00"
+    db.execute_sql("INSERT INTO unit (id, code, name, type, tags, risk_areas, subordinate_units, law_enforcement,"
+                   " leader_name, leader_title, active, created_at, updated_at) VALUES"
+                   " (1, 'U1', 'u', 't', '[]', '[]', 0, 0, 'l', 't', 1, ?, ?), (2, 'U2', 'v', 't', '[]', '[]', 0, 0,"
+                   " 'l', 't', 1, ?, ?)", (now, now, now, now))
+    db.execute_sql("INSERT INTO user (id, username, display_name, password_hash, role, active, created_at, updated_at)"
+                   " VALUES (1, 'c', 'c', 'x', 'unit', 1, ?, ?)", (now, now))
+    db.execute_sql("INSERT INTO pack_version (id, pack_id, name, version, content_hash, files, source, note,"
+                   " created_at, created_by, published) VALUES (1, 'p', 'p', '1', 'h', '{}', 's', '', ?, 'x', 1)", (now,))
+    ids = [f"0f0e0d0c-0000-4000-8000-00000000000{n}" for n in range(4)]
+    for n, file_id in enumerate(ids):
+        db.execute_sql("INSERT INTO stored_file (id, unit_id, uploaded_by_id, name, content_type, size, sha256, path,"
+                       " created_at) VALUES (?, ?, 1, 'f', 't', 1, 'h', 'p', ?)", (file_id, 2 if n == 3 else 1, now))
+    data = json.dumps({"attachments": [{"id": ids[0]}], "more": {"evidence": {"id": ids[1]}},
+                       "other_unit": [{"id": ids[3]}]})
+    db.execute_sql("INSERT INTO record (unit_id, pack_version_id, form_id, data, created_by_id, created_at, updated_at)"
+                   " VALUES (1, 1, 'talk', ?, 1, ?, ?)", (data, now, now))
+    monkeypatch.setattr(migrations, "available", lambda: names)
+    assert "m0005_tasks_and_upload_lifecycle" in upgrade(db)
+    kept = dict(db.execute_sql("SELECT id, kept FROM stored_file").fetchall())
+    # ids[2] is in no record; ids[3] is named by a record of another unit: both pending.
+    assert kept == {ids[0]: 1, ids[1]: 1, ids[2]: 0, ids[3]: 0}
+    assert db.execute_sql("SELECT COUNT(*) FROM stored_file WHERE last_seen_at = created_at").fetchone()[0] == 4

@@ -18,6 +18,7 @@ from ..auth.access import require_unit_access
 from ..forms import compile_form, registry, schema_at
 from ..perform import records
 from ..perform.models import StoredFile
+from ..perform.views import quota_message
 from ..web.errors import NotFound
 from .base import Blueprint, Id, Schema, UtcDateTime, invalid
 from .records import fill_target, form_locale
@@ -100,7 +101,9 @@ def upload_file(args):
         stored = records.store_upload(unit=current_user.unit, user=current_user._get_current_object(),
                                       filename=storage.filename, content_type=storage.mimetype, stream=storage.stream,
                                       field_schema=node, upload_folder=current_app.config["UPLOAD_FOLDER"],
-                                      locale=form_locale())
+                                      locale=form_locale(), quota_bytes=current_app.config["UPLOAD_QUOTA_BYTES"])
+    except records.QuotaExceeded as exc:
+        raise invalid([{"pointer": "/file", "in": "form", "message": quota_message(exc)}])
     except records.UploadError as exc:
         raise invalid([{"pointer": "/file", "in": "form", "message": str(exc)}])
 

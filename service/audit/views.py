@@ -23,7 +23,8 @@ ACTIONS = {"create": N_("新建"), "update": N_("修改"), "delete": N_("删除"
 # What each audited table is called in the UI; unknown types show their table name.
 OBJECT_LABELS = {"unit": N_("单位"), "user": N_("用户"), "pack_version": N_("规则包版本"),
                  "plan": N_("年度任务清单"), "plan_item": N_("清单事项"), "plan_revision": N_("清单修订"),
-                 "record": N_("履责记录"), "draft": N_("草稿"), "stored_file": N_("附件")}
+                 "record": N_("履责记录"), "draft": N_("草稿"), "stored_file": N_("附件"),
+                 "job": N_("后台任务")}
 
 # What the recorded columns are called in the UI; unknown names show as they are.
 FIELD_LABELS = {
@@ -44,7 +45,10 @@ FIELD_LABELS = {
     "actor_name": N_("操作人"), "summary": N_("摘要"), "snapshot": N_("快照"), "form_id": N_("表单"),
     "plan_item": N_("清单事项"), "record_date": N_("记录日期"), "data": N_("填报内容"), "key": N_("键"),
     "uploaded_by": N_("上传人"), "content_type": N_("文件类型"), "size": N_("大小"), "sha256": N_("SHA-256"),
-    "path": N_("存储路径"),
+    "path": N_("存储路径"), "kept": N_("记录已引用"), "last_seen_at": N_("草稿最近引用时间"),
+    "kind": N_("任务类型"), "params": N_("参数"), "state": N_("状态"), "done": N_("已完成"), "total": N_("总数"),
+    "result": N_("结果"), "error": N_("错误"), "attempts": N_("执行次数"), "owner": N_("执行进程"),
+    "started_at": N_("开始时间"), "heartbeat_at": N_("最近心跳"), "finished_at": N_("结束时间"),
 }
 # Sign-in events carry who and from where rather than changed fields.
 SIGN_IN_ACTIONS = ("login", "login_failed", "login_locked", "logout")

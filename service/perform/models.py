@@ -64,6 +64,10 @@ class StoredFile(BaseModel):
     sha256 = peewee.CharField(max_length=64)
     path = peewee.CharField(max_length=255)
     created_at = peewee.DateTimeField(default=utcnow)
+    # A record refers to it: kept for good. Until then the file is pending and
+    # is deleted once no draft has held it for UPLOAD_PENDING_HOURS (files.cleanup).
+    kept = peewee.BooleanField(default=False)
+    last_seen_at = peewee.DateTimeField(null=True, default=utcnow)
 
     class Meta:
         table_name = "stored_file"

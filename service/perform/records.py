@@ -27,6 +27,7 @@ from ..i18n import N_
 from ..packs.model import Form
 from ..packs.store import PackVersion
 from ..units.models import Unit
+from . import files
 from .models import Draft, Record, StoredFile
 
 CHUNK = 1 << 16
@@ -34,6 +35,14 @@ CHUNK = 1 << 16
 
 class UploadError(ValueError):
     """An upload that cannot be stored; the message is for the clerk."""
+
+
+class QuotaExceeded(UploadError):
+    """The upload would take the unit past its storage quota (the view words the message)."""
+
+    def __init__(self, used: int, quota: int):
+        super().__init__("本单位附件存储空间已满")
+        self.used, self.quota = used, quota
 
 
 class NotFillable(Exception):
@@ -87,12 +96,16 @@ def _plain_name(filename: str | None) -> str:
 
 
 def store_upload(*, unit: Unit, user: User, filename: str, content_type: str, stream: BinaryIO,
-                 field_schema: dict | None, upload_folder: str, locale: str = "zh-CN") -> StoredFile:
-    """Check an uploaded file against its field and store it outside the web root.
+                 field_schema: dict | None, upload_folder: str, locale: str = "zh-CN",
+                 quota_bytes: int = 0) -> StoredFile:
+    """Check an uploaded file against its field and the unit's quota, and store it outside the web root.
 
     The file is streamed to a temporary name while its size and hash are
     computed, checked, then renamed into place: a refused upload leaves nothing.
+    The quota (``quota_bytes``, 0 for none) counts every stored file of the
+    unit; two uploads at the same moment may pass it by one upload at most.
     """
+    used = files.usage(unit.id) if quota_bytes else 0
     name = _plain_name(filename)
     folder = Path(upload_folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -105,6 +118,8 @@ def store_upload(*, unit: Unit, user: User, filename: str, content_type: str, st
                 size += len(chunk)
                 if size > 512 * 1024 * 1024:  # hard ceiling whatever the schema says
                     raise UploadError("文件过大")
+                if quota_bytes and used + size > quota_bytes:
+                    raise QuotaExceeded(used, quota_bytes)
                 digest.update(chunk)
                 out.write(chunk)
         problem = check_upload(field_schema or {}, name, content_type or "", size, locale=locale)
@@ -178,9 +193,11 @@ def save_draft(*, user: User, unit: Unit, version: PackVersion, form_id: str,
     draft = find_draft(user, unit, form_id, plan_item)
     if draft is None:
         try:
-            return audit.create(Draft, user=user, unit=unit, pack_version=version, form_id=form_id,
-                                key=Draft.key_for(form_id, plan_item.id if plan_item else None),
-                                plan_item=plan_item, data=data)
+            created = audit.create(Draft, user=user, unit=unit, pack_version=version, form_id=form_id,
+                                   key=Draft.key_for(form_id, plan_item.id if plan_item else None),
+                                   plan_item=plan_item, data=data)
+            files.touch(unit.id, data)
+            return created
         except peewee.IntegrityError:
             # The same form open in two tabs: the other one made the draft a
             # moment ago. This save overwrites it like any later autosave.
@@ -188,7 +205,9 @@ def save_draft(*, user: User, unit: Unit, version: PackVersion, form_id: str,
             if draft is None:
                 raise
     # Autosaves are a user's unsaved typing, not an event worth an audit entry each.
-    Draft.update(data=data, updated_at=utcnow()).where(Draft.id == draft.id).execute()
+    with database.atomic():
+        Draft.update(data=data, updated_at=utcnow()).where(Draft.id == draft.id).execute()
+        files.touch(unit.id, data)
     draft.data = data
     return draft
 
@@ -220,6 +239,7 @@ def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_i
     with database.atomic():
         record = audit.create(Record, unit=unit, pack_version=version, form_id=form_id, plan_item=plan_item,
                               record_date=_record_date(data), data=data, created_by=user)
+        files.keep(unit.id, data)
         draft = find_draft(user, unit, form_id, plan_item)
         if draft is not None:
             audit.delete(draft)

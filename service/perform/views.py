@@ -174,12 +174,30 @@ def _read(ctx: _Context):
                 stored = records.store_upload(unit=ctx.unit, user=current_user._get_current_object(),
                                               filename=storage.filename, content_type=storage.mimetype,
                                               stream=storage.stream, field_schema=node,
-                                              upload_folder=current_app.config["UPLOAD_FOLDER"], locale=_locale())
+                                              upload_folder=current_app.config["UPLOAD_FOLDER"], locale=_locale(),
+                                              quota_bytes=current_app.config["UPLOAD_QUOTA_BYTES"])
+            except records.QuotaExceeded as exc:
+                upload_errors.append(records.FieldError(path=pointer, message=quota_message(exc), code="quota"))
+                continue
             except records.UploadError as exc:
                 upload_errors.append(records.FieldError(path=pointer, message=str(exc), code="upload"))
                 continue
             records.attach(post.data, pointer, node, stored.reference())
     return post, upload_errors
+
+
+def readable_size(size: int) -> str:
+    """Bytes as a person reads them: 2.0 KB, 18.0 MB, 1.0 GB."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
+
+
+def quota_message(exc) -> str:
+    return _("本单位的附件存储空间已满（已用 %(used)s，上限 %(quota)s），此文件未保存。"
+             "未提交的附件在草稿最后保存 %(hours)s 小时后自动清理；也可删除不再需要的草稿，或请管理员调高上限。",
+             used=readable_size(exc.used), quota=readable_size(exc.quota), hours=current_app.config["UPLOAD_PENDING_HOURS"])
 
 
 def _autosave(ctx: _Context, data: dict) -> Draft:

@@ -113,3 +113,24 @@ def test_record_filters(api, plans_published):
     bad = clerk.get("/api/v1/records?date_from=2022-13-01")
     assert bad.status_code == 422 and bad.get_json()["errors"][0] == {
         "pointer": "/date_from", "in": "query", "message": "须为 ISO 8601 日期（YYYY-MM-DD）。"}
+
+
+def test_api_uploads_count_against_the_quota_and_records_keep_their_files(api, app):
+    """Issue 8 W7 through the API: the same quota as the pages; a file a record names is kept."""
+    clerk = api("clerk")
+    app.config["UPLOAD_QUOTA_BYTES"] = 30
+
+    def upload(size):
+        return clerk.post("/api/v1/files", data={"form_id": "talk", "field": "/attachments",
+                                                 "file": (io.BytesIO(b"%PDF-1.4" + b"x" * (size - 8)), "a.pdf",
+                                                          "application/pdf")})
+    first = upload(20)
+    assert first.status_code == 201
+    refused = upload(20)
+    assert refused.status_code == 422 and "已用 20 B，上限 30 B" in refused.get_json()["errors"][0]["message"]
+    assert StoredFile.select().count() == 1
+    reference = first.get_json()["reference"]
+    assert not StoredFile.get_by_id(reference["id"]).kept
+    assert clerk.post("/api/v1/records", json={"form_id": "talk", "data": dict(TALK, attachments=[reference])}
+                      ).status_code == 201
+    assert StoredFile.get_by_id(reference["id"]).kept
