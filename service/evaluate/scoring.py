@@ -31,6 +31,11 @@ def leader_result(pack: Pack, config: ReviewConfig, *, scale: str, weights: dict
         entry["ballots"] += 1
         entry["counted"] += sheet["value"] is not None
         entry["grades"][ballot["grade"]] = entry["grades"].get(ballot["grade"], 0) + 1
+    # Grades listed in the scale's order, never in the order they came in
+    # (which would be the order of voting).
+    order = {grade: index for index, grade in enumerate(config.grades(scale))}
+    for entry in groups.values():
+        entry["grades"] = dict(sorted(entry["grades"].items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
     # Sheets reach the rule in a fixed order of their content, never in the
     # order they were cast (the explanation is shown and kept).
     sheets.sort(key=lambda s: (s["group"], s["value"] is None, s["value"] or 0))
