@@ -17,7 +17,8 @@ SECRET = "test-secret"  # the app fixture's SECRET_KEY
 
 @pytest.fixture
 def admin(make_user) -> User:
-    return make_user("admin", "admin", display_name="纪委监委管理员")
+    """The admin account (the one ``admin_client`` logs in as, when that came first)."""
+    return User.get_or_none(User.username == "admin") or make_user("admin", "admin", display_name="纪委监委管理员")
 
 
 @pytest.fixture
