@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from ..auth.access import role_required
 from ..packs.store import PackVersion
 from ..units.models import Unit
-from ..web.errors import AppError, Forbidden, NotFound
+from ..web.errors import AppError, NotFound
 from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.paging import paged
@@ -517,5 +517,3 @@ def follow_ups():
 
 
 from . import ballot_views  # noqa: E402,F401  (the evaluators' routes on the same blueprint)
-
-__all__ = ["bp", "Forbidden"]

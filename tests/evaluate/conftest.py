@@ -3,14 +3,13 @@ and evaluators signed in through their personal links."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 
 from service import audit
 from service.auth.models import User
 from service.evaluate import ballots, sessions
-from tests.define.conftest import ROOT, version  # noqa: F401  (re-exported fixture)
+from tests.define.conftest import version  # noqa: F401  (re-exported fixture)
 
 SECRET = "test-secret"  # the app fixture's SECRET_KEY
 
@@ -57,5 +56,3 @@ def join(client, evaluator):
     """Sign ``client`` in as the evaluator through the join form; returns the response."""
     return client.post("/evaluate/join", {"token": link_token(evaluator)})
 
-
-_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')

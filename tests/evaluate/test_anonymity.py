@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from service import audit
 from service.db import database
 from service.evaluate import sessions
-from service.evaluate.models import ReviewBallot, ReviewEvaluator, ReviewLeader, ReviewSession
+from service.evaluate.models import ReviewBallot
 from service.packs import read_pack_files
 from service.packs.store import publish, store_files
 from tests.define.conftest import ROOT

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from service.evaluate import ballots, sessions
 from service.evaluate.models import ReviewEvaluator, ReviewFollowUp, ReviewLeader, ReviewSession
 
-from .conftest import build_session, voter
+from .conftest import voter
 
 pytestmark = pytest.mark.db
 
