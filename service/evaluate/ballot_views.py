@@ -52,10 +52,10 @@ def _secret_key() -> str:
 
 def _voter() -> ballots.Voter:
     saved = session.get(BALLOT_KEY)
-    voter = ballots.resume(*saved) if isinstance(saved, list) and len(saved) == 2 else None
-    if voter is None:
-        raise Forbidden(_("请使用您的个人评议链接进入评议。链接失效时请向会务人员索取新的链接。"))
-    return voter
+    try:
+        return ballots.resume(*(saved if isinstance(saved, list) and len(saved) == 2 else (None, None)))
+    except ballots.LinkError as exc:
+        raise Forbidden(_(str(exc)))
 
 
 @bp.post("/ballot/leave")

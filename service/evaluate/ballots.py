@@ -99,14 +99,11 @@ def sign_in(token: str, *, secret_key: str) -> Voter:
     return Voter(evaluator, secret)
 
 
-def resume(evaluator_id, secret) -> Voter | None:
-    """The voter of a ballot-only session cookie, or None when its link no longer works."""
+def resume(evaluator_id, secret) -> Voter:
+    """The voter of a ballot-only session cookie; LinkError (saying why) when its link no longer works."""
     if not isinstance(evaluator_id, int) or not isinstance(secret, str):
-        return None
-    try:
-        return Voter(_check(ReviewEvaluator.get_or_none(ReviewEvaluator.id == evaluator_id), secret), secret)
-    except LinkError:
-        return None
+        raise LinkError(N_("请使用您的个人评议链接进入评议。链接失效时请向会务人员索取新的链接。"))
+    return Voter(_check(ReviewEvaluator.get_or_none(ReviewEvaluator.id == evaluator_id), secret), secret)
 
 
 # --------------------------------------------------------------------------- the sheet

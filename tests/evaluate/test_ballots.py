@@ -109,7 +109,7 @@ def test_autosave_then_change_until_closed(client, review):
     assert home.count("已评") >= 1 and "未评" in home
     sessions.move(session, "close")
     refused = client.post(f"/evaluate/ballot/{bureau.id}/field", {"overall": "好", "__field": "overall"}, htmx=True)
-    assert refused.status_code in (403, 409)
+    assert refused.status_code in (403, 409) and "本次评议已结束" in refused.get_data(as_text=True)
     assert ReviewBallot.get().grade == "一般"
 
 
