@@ -174,7 +174,9 @@ def tally(session_id: int):
     if review.status != "open" and is_htmx():
         # The session moved on (closed by another chair): reload the whole page.
         return "", 204, {"HX-Redirect": url_for("evaluate.session", session_id=review.id)}
-    return render("evaluate/session.html", block="tally", **_session_context(review))
+    # Only what the tally block reads: this answers every 3 s for every chair.
+    return render("evaluate/session.html", block="tally", session=review, config=sessions.config_of(review),
+                  tally=ballots.tally(review))
 
 
 @bp.post("/sessions/<int:session_id>/move/<action>")
