@@ -27,7 +27,7 @@ from ..forms import FieldError, validate
 from ..i18n import N_
 from ..packs.scoring import ReviewConfig
 from .models import ReviewBallot, ReviewEvaluator, ReviewLeader, ReviewSession, ReviewVote
-from .sessions import SessionError, config_of
+from .sessions import SessionError, config_of, fresh
 
 SALT = "dutyloop-review-ballot"
 MAX_LINK_AGE = 60 * 60 * 24 * 90  # a signature older than this is refused whatever the row says
@@ -54,13 +54,13 @@ def issue_link(evaluator: ReviewEvaluator, *, secret_key: str, valid_hours: int)
     now = utcnow()
     day_end = dt.datetime.combine(session.held_on, dt.time(23, 59, 59))
     expires = max(now, day_end) + dt.timedelta(hours=valid_hours)
-    audit.update(evaluator, token_hash=_digest(secret), link_issued_at=now, link_expires_at=expires)
+    audit.update(fresh(evaluator), token_hash=_digest(secret), link_issued_at=now, link_expires_at=expires)
     return URLSafeTimedSerializer(secret_key, salt=SALT).dumps([evaluator.id, secret])
 
 
 def revoke_link(evaluator: ReviewEvaluator) -> None:
     """The evaluator's link stops working (a new one can be issued)."""
-    audit.update(evaluator, token_hash=None, link_expires_at=None)
+    audit.update(fresh(evaluator), token_hash=None, link_expires_at=None)
 
 
 @dataclass

@@ -138,7 +138,7 @@ def set_weights(session: ReviewSession, weights: dict) -> ReviewSession:
         raise SessionError(N_("每个评议人类别的权重应在 0 到 1 之间。"))
     if abs(sum(weights.values()) - 1) > 1e-9:
         raise SessionError(N_("各类别权重之和应为 1。"))
-    return audit.update(session, weights={g: weights[g] for g in groups})
+    return audit.update(fresh(session), weights={g: weights[g] for g in groups})
 
 
 # --------------------------------------------------------------------------- moves
@@ -265,9 +265,16 @@ def remove_feedback(item: ReviewFeedback) -> None:
     audit.delete(item)
 
 
+def fresh(obj):
+    """``obj`` as the database has it now. ``audit.update`` saves every column
+    of the object it is given, so an object read before another change (the
+    results written at closing, say) must be read again before it is updated."""
+    return type(obj).get_by_id(obj.id)
+
+
 def record_response(leader: ReviewLeader, *, text: str, on: dt.date | None) -> ReviewLeader:
     """The leader's response (表态) to the feedback."""
-    return audit.update(leader, response=text, response_on=on)
+    return audit.update(fresh(leader), response=text, response_on=on)
 
 
 FOLLOW_UP_DECISIONS = {"confirm": "confirmed", "dismiss": "dismissed"}

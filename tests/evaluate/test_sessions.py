@@ -76,8 +76,7 @@ def test_weights_must_cover_the_groups_and_add_up_to_one(review):
                 {"commission": 0.5, "others": 0.5, "guests": 0}):
         with pytest.raises(sessions.SessionError):
             sessions.set_weights(session, bad)
-    sessions.set_weights(session, {"others": 0.3, "commission": 0.7})
-    assert session.weights == {"commission": 0.7, "others": 0.3}
+    assert sessions.set_weights(session, {"others": 0.3, "commission": 0.7}).weights == {"commission": 0.7, "others": 0.3}
 
 
 def test_evaluators_belong_to_a_pack_group(review):
@@ -166,6 +165,16 @@ def test_a_session_keeps_its_pack_version(review, admin):
     sessions.move(session, "close")
     # Under the session's own version 91 and 70 are above its threshold of 70.
     assert not ReviewFollowUp.select().exists()
+
+
+def test_recording_a_response_on_an_object_read_before_closing_keeps_the_result(review):
+    session, (bureau, _street), (a, _b, _c) = review
+    sessions.move(session, "open")
+    cast(a, bureau, "差")
+    sessions.move(session, "close")
+    sessions.record_response(bureau, text="接受评议，立即整改。", on=None)  # ``bureau`` was read before closing
+    stored = ReviewLeader.get_by_id(bureau.id)
+    assert (stored.score, stored.follow_up, stored.response) == (0, True, "接受评议，立即整改。")
 
 
 def test_follow_ups_are_decided_once(review, admin):
