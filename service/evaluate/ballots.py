@@ -54,13 +54,15 @@ def issue_link(evaluator: ReviewEvaluator, *, secret_key: str, valid_hours: int)
     now = utcnow()
     day_end = dt.datetime.combine(session.held_on, dt.time(23, 59, 59))
     expires = max(now, day_end) + dt.timedelta(hours=valid_hours)
-    audit.update(fresh(evaluator), token_hash=_digest(secret), link_issued_at=now, link_expires_at=expires)
+    updated = audit.update(fresh(evaluator), token_hash=_digest(secret), link_issued_at=now, link_expires_at=expires)
+    evaluator.__data__.update(updated.__data__)  # the caller's object shows the new link's expiry
     return URLSafeTimedSerializer(secret_key, salt=SALT).dumps([evaluator.id, secret])
 
 
 def revoke_link(evaluator: ReviewEvaluator) -> None:
     """The evaluator's link stops working (a new one can be issued)."""
-    audit.update(fresh(evaluator), token_hash=None, link_expires_at=None)
+    updated = audit.update(fresh(evaluator), token_hash=None, link_expires_at=None)
+    evaluator.__data__.update(updated.__data__)
 
 
 @dataclass
