@@ -64,6 +64,7 @@ def _path_values(app, admin_id: int) -> dict[str, list[str]]:
         "token": ["A" * 32, "..", "x" * 100],
         "field": ["tags", "code", "nope"],
         "code": ["en", "zh_CN", "xx"],
+        "token_id": ["1", "0"],
         **_review_values(),
     }
 
