@@ -76,6 +76,7 @@ def _review_values() -> dict[str, list[str]]:
     ids = [str(s.id) for s in ReviewSession.select().order_by(ReviewSession.id)]
     return {  # real ids only (a 0 meets the same 404 as everywhere else): the sweep stays quick
         "session_id": ids,
+        "review_id": ids,
         "leader_id": [str(ReviewLeader.select().first().id)],
         "evaluator_id": [str(ReviewEvaluator.select().order_by(ReviewEvaluator.id.desc()).first().id)],
         "feedback_id": [str(ReviewFeedback.select().first().id)],
