@@ -54,6 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Name of the queue. Two instances sharing one Redis or database need different names."),
     Setting("HUEY_IMMEDIATE", "DUTYLOOP_HUEY_IMMEDIATE", False,
             "Run tasks in the process that starts them, without a consumer (for trials and tests).", bool),
+    Setting("REVIEW_LINK_HOURS", "DUTYLOOP_REVIEW_LINK_HOURS", 24,
+            "How long an evaluator's personal link stays valid after the end of the meeting day, in hours "
+            "(it also stops when the session closes or the link is issued again).", int),
     Setting("DEMO_PASSWORD", "DUTYLOOP_DEMO_PASSWORD", None,
             "Password given to every demo account by `dutyloop demo`. Default: generated and printed once."),
 )

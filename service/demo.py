@@ -69,7 +69,7 @@ def load_demo(password: str) -> str:
                              password_hash=password_hash)
                 created += 1
     summary = f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d})"
-    return summary + "; " + _load_plans()
+    return summary + "; " + _load_plans() + "; " + _load_reviews()
 
 
 def _load_plans() -> str:
@@ -86,3 +86,70 @@ def _load_plans() -> str:
         for plan in Plan.select().where((Plan.year == DEMO_YEAR) & (Plan.status == "draft")):
             plans.publish_plan(plan)
     return f"pack {version.label} published; {DEMO_YEAR} plans: {counts['created']} created"
+
+
+# A published year-end review and one in preparation (names invented).
+REVIEW_TITLE = "2022年度区管单位一把手述责述廉评议会"
+REVIEW_EVALUATORS = (("commission", ("林素心", "郑守拙", "谢明远", "韦清让", "温如玉")),
+                     ("others", ("邱立言", "袁思齐", "殷望舒", "方牧之")))
+# unit code -> (commission grades, others grades, a question asked on a ballot)
+REVIEW_BALLOTS = {
+    "Q08": (("好", "好", "较好", "好", "较好"), ("好", "较好", "较好", "好"),
+            "综合行政执法局下属单位多，作为一把手你如何加强对下属单位的监管？"),
+    "Q05": (("好", "好", "好", "好", "好"), ("好", "好", "好", "较好"), "工程招投标监管有哪些硬措施？"),
+    "J02": (("较好", "一般", "一般", "较好", "差"), ("一般", "较好", "一般", "差"),
+            "征地拆迁补偿资金怎样做到全程留痕、公开透明？"),
+    "G01": (("较好", "较好", "较好", "好", "一般"), ("较好", "较好", "好", "好"), "“三重一大”事项如何做到党委前置研究？"),
+}
+
+
+def _load_reviews() -> str:
+    """One closed and published review (one leader under the threshold, with the
+    drafted follow-ups), and one session in preparation to try the phones on."""
+    import datetime as dt
+    import secrets
+
+    from .evaluate import ballots, sessions
+    from .evaluate.models import ReviewSession
+    from .packs.store import PackVersion
+    version = PackVersion.current()
+    admin = User.get_or_none(User.username == "admin")
+    if version is None or admin is None or ReviewSession.select().where(ReviewSession.title == REVIEW_TITLE).exists():
+        return "no review sessions added"
+    units = {u.code: u for u in Unit.select().where(Unit.code.in_(list(REVIEW_BALLOTS) + ["Q03", "Z01"]))}
+    with audit.acting_as(admin.id, admin.username):
+        review = sessions.create_session(title=REVIEW_TITLE, held_on=dt.date(2022, 12, 20), place="区行政中心第一会议室",
+                                         version=version, anonymous=True, scale=None, created_by=admin)
+        leaders = {code: sessions.add_leader(review, unit=units[code], name=units[code].leader_name,
+                                             post=units[code].leader_title) for code in REVIEW_BALLOTS}
+        people = {group: [sessions.add_evaluator(review, name=name, group=group) for name in names]
+                  for group, names in REVIEW_EVALUATORS}
+        sessions.move(review, "open")
+        for code, (commission, others, question) in REVIEW_BALLOTS.items():
+            for group, grades in (("commission", commission), ("others", others)):
+                for index, (person, grade) in enumerate(zip(people[group], grades)):
+                    voter = ballots.Voter(person, secrets.token_urlsafe(16))  # as if signed in by link
+                    answers = {"overall": grade}
+                    if group == "commission" and index == 0:
+                        answers["questions"] = question
+                    ballots.save_ballot(voter, leaders[code], answers)
+        sessions.move(review, "close")
+        sessions.add_note(leaders["Q08"], kind="question", speaker="区纪委委员",
+                          text=REVIEW_BALLOTS["Q08"][2], user=admin)
+        street = leaders["J02"]
+        for text in ("征地拆迁补偿资金监管存在薄弱环节，部分村社资金拨付未及时公开",
+                     "对村（社区）小微权力运行监督不够有力，提醒谈话开展偏少"):
+            sessions.add_feedback(street, text=text, user=admin)
+        sessions.issue_feedback(street)
+        sessions.record_response(street, text="诚恳接受评议意见，立即对照问题清单制定整改方案，一个月内完成资金公开全面排查。",
+                                 on=dt.date(2022, 12, 27))
+        sessions.move(review, "publish")
+        upcoming = sessions.create_session(title="2023年上半年述责述廉评议会", held_on=dt.date(2023, 7, 12),
+                                           place="区行政中心第二会议室", version=version, anonymous=True, scale=None,
+                                           created_by=admin)
+        for code in ("Q03", "Z01"):
+            sessions.add_leader(upcoming, unit=units[code], name=units[code].leader_name, post=units[code].leader_title)
+        for group, names in REVIEW_EVALUATORS:
+            for name in names[:2]:
+                sessions.add_evaluator(upcoming, name=name, group=group)
+    return f"reviews: {REVIEW_TITLE} published, 1 session in preparation"

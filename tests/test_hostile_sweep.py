@@ -30,7 +30,7 @@ EXTRA_FIELDS = ["__op", "__field", "page", "export", "format", "id", "value", "j
                 "schema", "profile", "item", "period", "target", "due", "custom_text", "list_id",
                 "category_id", "weight", "supervisor", "code", "name", "tags", "risk_areas",
                 "subordinate_units", "leader_name", "leader_title", "display_name", "new_password"]
-NEVER = {"auth.logout", "static", "units.static"}   # ending the sweep's own session is not a finding
+NEVER = {"auth.logout", "static", "units.static", "evaluate.static"}   # ending the sweep's own session is not a finding
 PASSWORD = "sweep-pass-1"
 TEMPLATES = Path(__file__).resolve().parent.parent / "service" / "web" / "templates"
 
@@ -64,6 +64,25 @@ def _path_values(app, admin_id: int) -> dict[str, list[str]]:
         "token": ["A" * 32, "..", "x" * 100],
         "field": ["tags", "code", "nope"],
         "code": ["en", "zh_CN", "xx"],
+        "token_id": ["1", "0"],
+        **_review_values(),
+    }
+
+
+def _review_values() -> dict[str, list[str]]:
+    """Ids of the demo's review meeting (published) and of the one in preparation."""
+    from service.evaluate.models import (ReviewEvaluator, ReviewFeedback, ReviewFollowUp, ReviewLeader,
+                                         ReviewSession)
+    ids = [str(s.id) for s in ReviewSession.select().order_by(ReviewSession.id)]
+    return {  # real ids only (a 0 meets the same 404 as everywhere else): the sweep stays quick
+        "session_id": ids,
+        "review_id": ids,
+        "leader_id": [str(ReviewLeader.select().first().id)],
+        "evaluator_id": [str(ReviewEvaluator.select().order_by(ReviewEvaluator.id.desc()).first().id)],
+        "feedback_id": [str(ReviewFeedback.select().first().id)],
+        "follow_up_id": [str(ReviewFollowUp.select().first().id)],
+        "action": ["open", "close", "x"],
+        "decision": ["confirm", "x"],
     }
 
 

@@ -19,12 +19,15 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 ACTIONS = {"create": N_("新建"), "update": N_("修改"), "delete": N_("删除"),
            "publish": N_("发布"), "install": N_("安装"),
            "login": N_("登录"), "login_failed": N_("登录失败"), "login_locked": N_("锁定期内尝试登录"),
-           "logout": N_("退出登录")}
+           "logout": N_("退出登录"), "seal": N_("封存评议票")}
 # What each audited table is called in the UI; unknown types show their table name.
 OBJECT_LABELS = {"unit": N_("单位"), "user": N_("用户"), "pack_version": N_("规则包版本"),
                  "plan": N_("年度任务清单"), "plan_item": N_("清单事项"), "plan_revision": N_("清单修订"),
                  "record": N_("履责记录"), "draft": N_("草稿"), "stored_file": N_("附件"),
-                 "job": N_("后台任务")}
+                 "job": N_("后台任务"),
+                 "review_session": N_("评议会"), "review_leader": N_("述职人"), "review_evaluator": N_("评议人"),
+                 "review_vote": N_("已评记录"), "review_ballot": N_("评议票"), "review_note": N_("询问与点评"),
+                 "review_feedback": N_("问题清单"), "review_follow_up": N_("评议后续处置")}
 
 # What the recorded columns are called in the UI; unknown names show as they are.
 FIELD_LABELS = {

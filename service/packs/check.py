@@ -151,6 +151,64 @@ def _references(pack: Pack) -> list[Problem]:
         if s.default_scale and s.default_scale not in s.grade_scales:
             problems.append(Problem(SCORING_FILE, "/default_scale", "ref-unknown-scale",
                                     f"没有名为 {s.default_scale} 的评价等级", f"unknown grade scale {s.default_scale}"))
+        problems += _review_references(pack)
+    return problems
+
+
+def _review_references(pack: Pack) -> list[Problem]:
+    """What a review session relies on: the rules it runs, the form fields it
+    reads or fills, every answer of a graded field having points on its scale,
+    and the group field's options being exactly the weighted groups."""
+    s = pack.scoring
+    review, problems = s.review, []
+    if not isinstance(review, dict):
+        return problems
+    actions = s.threshold.get("actions") if isinstance(s.threshold.get("actions"), list) else []
+    for index, follow_up in enumerate(s.threshold.get("follow_ups") or []):
+        if isinstance(follow_up, dict) and follow_up.get("action") not in actions:
+            problems.append(Problem(SCORING_FILE, f"/threshold/follow_ups/{index}/action", "review-unknown-action",
+                                    f"后续处置 {follow_up.get('action')} 不在 threshold.actions 中",
+                                    f"follow-up action {follow_up.get('action')} is not one of threshold.actions"))
+    for key in ("score_rule", "grade_rule", "follow_up_rule"):
+        if isinstance(review.get(key), str) and s.rule(review[key]) is None:
+            problems.append(Problem(SCORING_FILE, f"/review/{key}", "review-unknown-rule",
+                                    f"没有名为 {review[key]} 的评分规则", f"unknown scoring rule {review[key]}"))
+    form = pack.forms.get(s.evaluation_form)
+    props = form.schema.get("properties") if form and isinstance(form.schema.get("properties"), dict) else None
+    if props is None:
+        return problems
+
+    def field(pointer: str, name) -> dict | None:
+        node = props.get(name) if isinstance(name, str) else None
+        if not isinstance(node, dict):
+            problems.append(Problem(SCORING_FILE, pointer, "review-unknown-field",
+                                    f"评议表 {s.evaluation_form} 没有字段 {name}",
+                                    f"the evaluation form {s.evaluation_form} has no field {name}"))
+        return node if isinstance(node, dict) else None
+
+    group = field("/review/group_field", review.get("group_field"))
+    if group is not None and set(group.get("enum") or []) != set(s.evaluator_weights):
+        problems.append(Problem(SCORING_FILE, "/review/group_field", "review-group-mismatch",
+                                f"字段 {review.get('group_field')} 的可选值应与 evaluator_weights 的评议人类别一致:"
+                                f"{'、'.join(sorted(s.evaluator_weights))}",
+                                f"the options of {review.get('group_field')} must be the groups of evaluator_weights: "
+                                f"{', '.join(sorted(s.evaluator_weights))}"))
+    for scale, name in (review.get("scale_fields") or {}).items():
+        pointer = f"/review/scale_fields/{scale}"
+        if scale not in s.grade_scales:
+            problems.append(Problem(SCORING_FILE, pointer, "ref-unknown-scale",
+                                    f"没有名为 {scale} 的评价等级", f"unknown grade scale {scale}"))
+            continue
+        node = field(pointer, name)
+        values = (s.grade_scales[scale] or {}).get("values") or {}
+        unscored = [v for v in (node or {}).get("enum") or [] if v not in values]
+        if node is not None and (unscored or not node.get("enum")):
+            problems.append(Problem(SCORING_FILE, pointer, "review-grade-unscaled",
+                                    f"字段 {name} 的选项在等级 {scale} 中没有分值:{'、'.join(map(str, unscored)) or '(无可选值)'}",
+                                    f"options of {name} have no points on scale {scale}: "
+                                    f"{', '.join(map(str, unscored)) or '(no options)'}"))
+    for name in review.get("session_fields") or {}:
+        field(f"/review/session_fields/{name}", name)
     return problems
 
 

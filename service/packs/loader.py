@@ -264,7 +264,8 @@ def _scoring(value) -> ScoringRules | None:
         evaluator_weights=_get(value, "evaluator_weights", {}, dict),
         threshold=_get(value, "threshold", {}, dict), rules=rules,
         default_scale=_get(value, "default_scale", "", str),
-        annual_model=_get(value, "annual_model", None, dict))
+        annual_model=_get(value, "annual_model", None, dict),
+        review=_get(value, "review", None, dict))
 
 
 def load_pack(path) -> Pack:

@@ -157,6 +157,7 @@ class ScoringRules:
     rules: list[ScoringRule]
     default_scale: str = ""
     annual_model: dict | None = None
+    review: dict | None = None
 
     def rule(self, rule_id: str) -> ScoringRule | None:
         """The scoring rule with this id, or None."""

@@ -33,7 +33,8 @@ def bureau_data(app, people, units, plans_published):
                                     form_id="talk", plan_item=item,
                                     data=dict(TALK, target_name=MARKERS[0], attachments=[stored.reference()]))
     assert not errors
-    return {"unit_id": str(bureau.id), "record_id": str(record.id), "file_id": stored.id,
+    review = _bureau_review(people["admin"], bureau)
+    return {"unit_id": str(bureau.id), "record_id": str(record.id), "file_id": stored.id, "review_id": str(review.id),
             "plan_id": str(plans_published["bureau"].id), "item": item.id, "file": stored,
             "version_id": str(plans_published["bureau"].pack_version_id), "form_id": "talk"}
 
@@ -53,7 +54,19 @@ def _url(rule, values) -> str:
 
 
 # Path arguments that name a unit's own data (the rest name shared things: versions, forms).
-UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id"}
+UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id"}
+
+
+def _bureau_review(user, bureau):
+    """A review session in which the bureau's leader reports (staff business only)."""
+    import datetime as dt
+    from service.evaluate import sessions
+    from service.packs.store import PackVersion
+    with audit.acting_as(None, "test"):
+        review = sessions.create_session(title="评议会", held_on=dt.date(2022, 12, 20), place="", anonymous=True,
+                                         version=PackVersion.current(), scale=None, created_by=user)
+        sessions.add_leader(review, unit=bureau, name="机密谈话对象", post="局长")
+    return review
 
 
 def _leaks(response) -> bool:
