@@ -171,7 +171,10 @@ def session(session_id: int):
 def tally(session_id: int):
     """htmx polling: ballots received per leader and per evaluator, never scores."""
     review = _session(session_id)
-    if review.status != "open" and is_htmx():
+    if not is_htmx():
+        # Only htmx polls this; a browser that opens the address gets the whole session page.
+        return redirect(url_for("evaluate.session", session_id=review.id))
+    if review.status != "open":
         # The session moved on (closed by another chair): reload the whole page.
         return "", 204, {"HX-Redirect": url_for("evaluate.session", session_id=review.id)}
     # Only what the tally block reads: this answers every 3 s for every chair.

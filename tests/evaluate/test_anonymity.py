@@ -115,7 +115,8 @@ def _world(app, client_factory, make_user, world: dict, caplog) -> dict:
                                      {"overall": grade, "comment": comment, "__field": "overall"}, htmx=True)
             phones[person.name].post(f"/evaluate/ballot/{leader.id}",
                                      {"overall": grade, "comment": comment}, htmx=True)
-        seen[f"tally after {person.name}"] = chair.get(f"/evaluate/sessions/{session.id}/tally").get_data(as_text=True)
+        seen[f"tally after {person.name}"] = chair.get(f"/evaluate/sessions/{session.id}/tally",
+                                                        headers={"HX-Request": "true"}).get_data(as_text=True)
     seen["session while open"] = chair.get(f"/evaluate/sessions/{session.id}").get_data(as_text=True)
     chair.post(f"/evaluate/sessions/{session.id}/move/close")
     for leader in leaders:

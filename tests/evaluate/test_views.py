@@ -110,6 +110,9 @@ def test_the_tally_shows_counts_and_no_scores(admin_client, review):
     sessions.move(session, "close")
     moved = admin_client.get(f"/evaluate/sessions/{session.id}/tally", headers={"HX-Request": "true"})
     assert moved.status_code == 204 and moved.headers["HX-Redirect"].endswith(f"/evaluate/sessions/{session.id}")
+    # Opened as an address (a bookmark, a copied link), the tally is the session page, not a 500.
+    opened = admin_client.get(f"/evaluate/sessions/{session.id}/tally")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/evaluate/sessions/{session.id}")
 
 
 def test_results_table_export_and_print(admin_client, review):
