@@ -54,8 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_login(app)
     _init_audit_actor(app)
 
-    from .web import errors
+    from .web import errors, security
     errors.init_app(app)
+    security.init_app(app)
     from .web import context
     context.init_app(app)
 
@@ -100,6 +101,8 @@ def _init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("请先登录。")
     login_manager.login_message_category = "info"
+    from flask_babel import gettext
+    login_manager.localize_callback = gettext  # flashed already translated: base.html shows flashes as text
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
@@ -150,10 +153,3 @@ def _init_audit_actor(app: Flask) -> None:
         token = g.pop("_audit_token", None)
         if token is not None:
             _actor.reset(token)
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
