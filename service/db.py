@@ -6,7 +6,9 @@ PostgreSQL when ``DATABASE_URL`` says so).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
 from urllib.parse import urlparse, parse_qs
 
@@ -47,6 +49,31 @@ def _json_default(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+@contextlib.contextmanager
+def serialised(name: str):
+    """A transaction that runs alone among those serialised on the same ``name``,
+    across threads, processes and servers: PostgreSQL takes a transaction-scoped
+    advisory lock on a hash of the name; SQLite takes the database's write lock
+    when the transaction begins (``BEGIN IMMEDIATE``). Keep the block short."""
+    db = database.obj
+    if isinstance(db, peewee.PostgresqlDatabase):
+        with db.atomic() as transaction:
+            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
+            yield transaction
+    else:
+        with db.atomic("IMMEDIATE") as transaction:
+            yield transaction
+
+
+def write_transaction():
+    """A transaction that will write: on SQLite it takes the write lock when it
+    begins, so a read inside it cannot meet another writer's newer snapshot
+    later ("database is locked" at once, whatever busy_timeout says)."""
+    db = database.obj
+    return db.atomic() if isinstance(db, peewee.PostgresqlDatabase) else db.atomic("IMMEDIATE")
 
 
 def utcnow() -> dt.datetime:
