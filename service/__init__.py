@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                 template_folder="web/templates", static_folder="web/static")
     from .web.request import CleanRequest
     app.request_class = CleanRequest  # no NUL characters reach the views (PostgreSQL refuses them)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # the database, secret key and uploads
     load_settings(app.config, app.instance_path)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    os.makedirs(app.config["UPLOAD_FOLDER"], mode=0o700, exist_ok=True)  # evidence: the service's alone
     app.json.ensure_ascii = False  # Chinese stays readable in JSON and tojson
     from .web.ids import IdConverter
     app.url_map.converters["int"] = IdConverter  # route ids a database can hold, else 404

@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 from urllib.parse import urlparse, parse_qs
 
 import peewee
@@ -85,6 +86,7 @@ def open_database(url: str) -> peewee.Database:
     """Open a peewee database for ``url`` with the pragmas this app relies on."""
     parsed = urlparse(url)
     if parsed.scheme.startswith("sqlite"):
+        _create_private(parsed.path[1:])
         # WAL lets readers run beside the one writer; foreign keys are off by
         # default in SQLite and we rely on them; busy_timeout makes a second
         # process wait for the write lock instead of failing at once.
@@ -105,6 +107,17 @@ def open_database(url: str) -> peewee.Database:
             kwargs["options"] = f"-c search_path={schema}"
         return connect(base.replace("postgres://", "postgresql://", 1), **kwargs)
     raise ValueError(f"unsupported DATABASE_URL scheme: {parsed.scheme!r}")
+
+
+def _create_private(path: str) -> None:
+    """Create a new SQLite file readable by its owner only (0600); SQLite gives its
+    -wal and -shm files the same mode. An existing file is left as it is."""
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, FileNotFoundError):
+        pass  # another process made it first, or its folder is missing (SQLite will say so)
 
 
 def bind(url: str) -> peewee.Database:

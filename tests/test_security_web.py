@@ -91,3 +91,65 @@ def test_the_development_server_does_not_name_itself(live_server):
     with urllib.request.urlopen(live_server + "/login") as response:
         assert response.headers.get("Server") is None
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_reset_password_is_shown_once_and_never_put_in_the_session(admin_client, make_user):
+    from service.auth.models import User
+    user = make_user("clerk", "inspector")
+    response = admin_client.post(f"/admin/users/{user.id}/password")
+    assert response.status_code == 200
+    password = re.search(r'data-testid="new-password">([^<]+)<', response.get_data(as_text=True)).group(1)
+    assert User.get_by_id(user.id).check_password(password)
+    assert response.headers["Cache-Control"] == "no-store"
+    with admin_client.raw.session_transaction() as sess:
+        assert password not in repr(dict(sess))
+    assert password not in admin_client.get("/admin/users/").get_data(as_text=True)
+
+
+def _stored(app, make_user, content: bytes, claimed: str):
+    import io
+    from service.perform import records
+    user = make_user("u1", "unit")
+    with app.app_context():
+        return records.store_upload(unit=user.unit, user=user, filename="证据.pdf", content_type=claimed,
+                                    stream=io.BytesIO(content), field_schema=None,
+                                    upload_folder=app.config["UPLOAD_FOLDER"]), user
+
+
+def test_an_evidence_file_is_served_as_octet_stream_unless_its_content_is_a_safe_type(app, client, make_user):
+    stored, _user = _stored(app, make_user, b"<html><script>alert(1)</script>", "application/pdf")
+    assert client.login("u1").status_code == 302
+    response = client.get(f"/files/{stored.id}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/octet-stream"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_sniffing_names_only_safe_types_the_content_shows():
+    from service.perform.sniff import OCTET_STREAM, sniff
+    assert sniff(b"%PDF-1.4", "text/html") == "application/pdf"
+    assert sniff(b"\x89PNG\r\n\x1a\n....", "image/svg+xml") == "image/png"
+    assert sniff(b"<svg onload=alert(1)>", "image/svg+xml") == OCTET_STREAM
+    assert sniff(b"<html>", "application/pdf") == OCTET_STREAM
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert sniff(b"PK\x03\x04rest", docx) == docx
+    assert sniff(b"PK\x03\x04rest", "text/html") == OCTET_STREAM
+
+
+def test_the_database_and_uploads_are_private(app, make_user, tmp_path):
+    import os
+    import stat
+    from service.db import open_database
+    db = open_database(f"sqlite:///{tmp_path}/fresh.sqlite3")
+    db.connect()
+    db.execute_sql("CREATE TABLE t (x)")
+    db.close()
+    assert stat.S_IMODE(os.stat(tmp_path / "fresh.sqlite3").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(app.config["UPLOAD_FOLDER"]).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(app.instance_path).st_mode) == 0o700
+    stored, _user = _stored(app, make_user, b"%PDF-1.7", "application/pdf")
+    path = os.path.join(app.config["UPLOAD_FOLDER"], stored.path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
