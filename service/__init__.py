@@ -32,7 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                 template_folder="web/templates", static_folder="web/static")
     from .web.request import CleanRequest
     app.request_class = CleanRequest  # no NUL characters reach the views (PostgreSQL refuses them)
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # the database, secret key and uploads
     load_settings(app.config, app.instance_path)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    os.makedirs(app.config["UPLOAD_FOLDER"], mode=0o700, exist_ok=True)  # evidence: the service's alone
     app.json.ensure_ascii = False  # Chinese stays readable in JSON and tojson
     from .web.ids import IdConverter
     app.url_map.converters["int"] = IdConverter  # route ids a database can hold, else 404
@@ -54,8 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_login(app)
     _init_audit_actor(app)
 
-    from .web import errors
+    from .web import errors, security
     errors.init_app(app)
+    security.init_app(app)
     from .web import context
     context.init_app(app)
 
@@ -100,6 +102,8 @@ def _init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = N_("请先登录。")
     login_manager.login_message_category = "info"
+    from flask_babel import gettext
+    login_manager.localize_callback = gettext  # flashed already translated: base.html shows flashes as text
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
@@ -150,10 +154,3 @@ def _init_audit_actor(app: Flask) -> None:
         token = g.pop("_audit_token", None)
         if token is not None:
             _actor.reset(token)
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response

@@ -6,8 +6,11 @@ PostgreSQL when ``DATABASE_URL`` says so).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
+import os
 from urllib.parse import urlparse, parse_qs
 
 import peewee
@@ -49,6 +52,31 @@ def _json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+@contextlib.contextmanager
+def serialised(name: str):
+    """A transaction that runs alone among those serialised on the same ``name``,
+    across threads, processes and servers: PostgreSQL takes a transaction-scoped
+    advisory lock on a hash of the name; SQLite takes the database's write lock
+    when the transaction begins (``BEGIN IMMEDIATE``). Keep the block short."""
+    db = database.obj
+    if isinstance(db, peewee.PostgresqlDatabase):
+        with db.atomic() as transaction:
+            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
+            yield transaction
+    else:
+        with db.atomic("IMMEDIATE") as transaction:
+            yield transaction
+
+
+def write_transaction():
+    """A transaction that will write: on SQLite it takes the write lock when it
+    begins, so a read inside it cannot meet another writer's newer snapshot
+    later ("database is locked" at once, whatever busy_timeout says)."""
+    db = database.obj
+    return db.atomic() if isinstance(db, peewee.PostgresqlDatabase) else db.atomic("IMMEDIATE")
+
+
 def utcnow() -> dt.datetime:
     """Naive UTC now; every timestamp in the database is naive UTC."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -58,6 +86,7 @@ def open_database(url: str) -> peewee.Database:
     """Open a peewee database for ``url`` with the pragmas this app relies on."""
     parsed = urlparse(url)
     if parsed.scheme.startswith("sqlite"):
+        _create_private(parsed.path[1:])
         # WAL lets readers run beside the one writer; foreign keys are off by
         # default in SQLite and we rely on them; busy_timeout makes a second
         # process wait for the write lock instead of failing at once.
@@ -78,6 +107,17 @@ def open_database(url: str) -> peewee.Database:
             kwargs["options"] = f"-c search_path={schema}"
         return connect(base.replace("postgres://", "postgresql://", 1), **kwargs)
     raise ValueError(f"unsupported DATABASE_URL scheme: {parsed.scheme!r}")
+
+
+def _create_private(path: str) -> None:
+    """Create a new SQLite file readable by its owner only (0600); SQLite gives its
+    -wal and -shm files the same mode. An existing file is left as it is."""
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except (FileExistsError, FileNotFoundError):
+        pass  # another process made it first, or its folder is missing (SQLite will say so)
 
 
 def bind(url: str) -> peewee.Database:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, render_template, url_for
 
+from ..web.security import CONTENT_SECURITY_POLICY
+
 bp = Blueprint("api_docs", __name__)
 
 SWAGGER_UI_VERSION = "5.35.0"
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-       "form-action 'self'; frame-ancestors 'self'")
+CSP = CONTENT_SECURITY_POLICY  # the same policy as every page (service/web/security.py)
 
 
 @bp.get("/api/v1/docs")

@@ -121,6 +121,6 @@ def reset_password(user_id: int):
     audit.update(user, password_hash=User.hash_password(password))
     if user.id == current_user.id:
         login_user(user)  # a reset ends the user's sessions; not the one doing it
-    flash(_("%(name)s 的新密码：%(password)s（仅显示一次，请转交本人）",
-            name=user.username, password=password), "success")
-    return redirect(url_for("users.index"))
+    # Shown in this response only (not stored, not sent as a no-store page twice):
+    # a flash would carry it in the session cookie, which is signed but readable.
+    return render("users/password_reset.html", user=user, password=password)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import secrets
 
 import peewee
 from flask_login import UserMixin
@@ -31,6 +33,9 @@ class User(UserMixin, BaseModel):
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
+    # Grows at every sign-out: the session fingerprint covers it, so signing out
+    # ends every session of the account, on every server.
+    session_generation = peewee.IntegerField(default=0)
 
     class Meta:
         table_name = "user"
@@ -54,21 +59,42 @@ class User(UserMixin, BaseModel):
 
     def get_id(self) -> str:
         """What the session cookie keeps: the id and a fingerprint of the password
-        hash, so a password change or reset ends every session opened before it
-        (on every app server: nothing is kept in memory)."""
+        hash and the session generation, so a password change or reset, and a
+        sign-out, end every session opened before it (on every app server:
+        nothing is kept in memory)."""
         return f"{self.id}.{self.session_fingerprint()}"
 
     def session_fingerprint(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+        return hashlib.sha256(f"{self.password_hash}\n{self.session_generation or 0}".encode()).hexdigest()[:16]
+
+    def end_sessions(self) -> None:
+        """End every session of this account (sign-out): the generation grows in
+        the database, so no server accepts an older cookie. Bookkeeping: the
+        caller audits the sign-out itself."""
+        User.update(session_generation=User.session_generation + 1).where(User.id == self.id).execute()
 
     def check_password(self, password: str) -> bool:
         """Whether ``password`` matches the stored hash."""
         return check_password_hash(self.password_hash, password)
 
     @staticmethod
+    def check_no_password(password: str) -> bool:
+        """Spend the same work as ``check_password`` when there is no account to
+        check (a missing or disabled user), so the answer's timing does not tell
+        which user names exist. Always False."""
+        check_password_hash(_dummy_hash(), password)
+        return False
+
+    @staticmethod
     def hash_password(password: str) -> str:
         """Hash a password for storage (werkzeug's scrypt by default)."""
         return generate_password_hash(password)
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of a random password with the current method's parameters (per process)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 class LoginAttempt(BaseModel):
@@ -81,6 +107,27 @@ class LoginAttempt(BaseModel):
 
     class Meta:
         table_name = "login_attempt"
+
+    @classmethod
+    def reserve(cls, username: str, max_failures: int, minutes: int,
+                remote_addr: str = "") -> "LoginAttempt | None":
+        """Count a password attempt before the password is checked, or refuse it.
+
+        Atomically per user name (``db.serialised``): if the account is locked,
+        None; otherwise the attempt is stored as a failure and returned, and the
+        caller marks it a success (``succeeded``) once the password matched. So
+        parallel attempts can never get more than ``max_failures`` tries past
+        the lock, however long the password check takes.
+        """
+        from ..db import serialised
+        with serialised("login:" + username):
+            if cls.locked_until(username, max_failures, minutes):
+                return None
+            return cls.create(username=username, success=False, remote_addr=remote_addr[:64])
+
+    def succeeded(self) -> None:
+        """The reserved attempt's password matched: it clears earlier failures."""
+        LoginAttempt.update(success=True).where(LoginAttempt.id == self.id).execute()
 
     @classmethod
     def locked_until(cls, username: str, max_failures: int, minutes: int,

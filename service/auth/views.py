@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
-from ..db import database
+from ..db import write_transaction
 from ..web.render import render
 from .admin import MIN_PASSWORD
 from .models import LoginAttempt, User
@@ -38,15 +38,18 @@ def login():
     username = typed[:USERNAME_MAX]
     if request.method == "POST":
         password = request.form.get("password", "")
-        locked = _lockout_message(username)
-        if locked:
-            with database.atomic():
+        attempt = _reserve_attempt(username)
+        if attempt is None:
+            with write_transaction():
                 _audit_sign_in("login_locked", username, User.get_or_none(User.username == username))
-            error, status = locked, 429
+            error, status = _lockout_message(), 429
         else:
             user = User.get_or_none(User.username == username) if typed == username else None
-            ok = bool(user and user.active and user.check_password(password))
-            _count_attempt(username, user, ok)
+            if user is not None and user.active:
+                ok = user.check_password(password)
+            else:
+                ok = User.check_no_password(password)  # the same scrypt work: no timing tells who exists
+            _settle_attempt(attempt, username, user, ok)
             if ok:
                 language = session.get("lang")
                 session.clear()  # a fresh session on login: no fixation
@@ -59,19 +62,27 @@ def login():
                   next=request.args.get("next", ""))
 
 
-def _lockout_message(username: str) -> str | None:
-    """Why ``username`` may not try a password now, or None when it may."""
+def _lockout_message() -> str:
+    """Why an account may not try a password now."""
+    return _("登录失败次数过多，该账户已暂时锁定，请 %(minutes)s 分钟后再试。",
+             minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+
+
+def _reserve_attempt(username: str) -> LoginAttempt | None:
+    """Count a password attempt before checking it (None: the account is locked).
+
+    Reserving first, atomically, is what stops a burst of parallel attempts from
+    all being checked while the lock is being reached (docs/security.md)."""
     cfg = current_app.config
-    if LoginAttempt.locked_until(username, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"]):
-        return _("登录失败次数过多，该账户已暂时锁定，请 %(minutes)s 分钟后再试。",
-                 minutes=cfg["LOGIN_LOCKOUT_MINUTES"])
-    return None
+    return LoginAttempt.reserve(username, cfg["LOGIN_MAX_FAILURES"], cfg["LOGIN_LOCKOUT_MINUTES"],
+                                request.remote_addr or "")
 
 
-def _count_attempt(username: str, user: User | None, ok: bool) -> None:
-    """One password attempt: counted toward the lockout and audited, together."""
-    with database.atomic():
-        LoginAttempt.create(username=username, success=ok, remote_addr=(request.remote_addr or "")[:64])
+def _settle_attempt(attempt: LoginAttempt, username: str, user: User | None, ok: bool) -> None:
+    """A checked sign-in attempt: a success clears the lockout count; audited either way."""
+    with write_transaction():
+        if ok:
+            attempt.succeeded()
         _audit_sign_in("login" if ok else "login_failed", username, user)
 
 
@@ -88,7 +99,9 @@ def _audit_sign_in(action: str, username: str, user: User | None) -> None:
 def logout():
     """End the session (POST only, so a link or image cannot log anyone out)."""
     if current_user.is_authenticated:
-        audit.record("logout", "user", current_user.id, None, {"username": current_user.username})
+        with write_transaction():
+            current_user.end_sessions()  # a copy of this cookie opens nothing afterwards, on any server
+            audit.record("logout", "user", current_user.id, None, {"username": current_user.username})
     logout_user()
     session.clear()
     flash(_("您已退出登录。"), "info")
@@ -119,12 +132,15 @@ def change_password():
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
         repeat = request.form.get("repeat_password", "")
-        locked = _lockout_message(user.username)
-        if locked:
-            errors["current_password"] = locked
+        attempt = _reserve_attempt(user.username)
+        if attempt is None:
+            errors["current_password"] = _lockout_message()
         elif not user.check_password(current):
-            _count_attempt(user.username, user, False)
+            with write_transaction():
+                _audit_sign_in("login_failed", user.username, user)
             errors["current_password"] = _("当前密码不正确")
+        else:
+            attempt.delete_instance()  # a right password here is no sign-in: the count stays as it was
         if len(new) < MIN_PASSWORD:
             errors["new_password"] = _("密码至少 %(n)s 位", n=MIN_PASSWORD)
         elif len(new) > 200:

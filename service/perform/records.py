@@ -108,12 +108,12 @@ def store_upload(*, unit: Unit, user: User, filename: str, content_type: str, st
     used = files.usage(unit.id) if quota_bytes else 0
     name = _plain_name(filename)
     folder = Path(upload_folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # evidence is readable by the service alone
     file_id = str(uuid.uuid4())
     tmp = folder / f".{file_id}.part"
     digest, size = hashlib.sha256(), 0
     try:
-        with open(tmp, "wb") as out:
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             while chunk := stream.read(CHUNK):
                 size += len(chunk)
                 if size > 512 * 1024 * 1024:  # hard ceiling whatever the schema says
@@ -126,7 +126,7 @@ def store_upload(*, unit: Unit, user: User, filename: str, content_type: str, st
         if problem:
             raise UploadError(problem)
         relative = f"{file_id[:2]}/{file_id}"
-        (folder / file_id[:2]).mkdir(exist_ok=True)
+        (folder / file_id[:2]).mkdir(mode=0o700, exist_ok=True)
         os.replace(tmp, folder / relative)
     finally:
         if tmp.exists():

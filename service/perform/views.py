@@ -309,7 +309,9 @@ def download(file_id: str):
     path = records.stored_path(stored, current_app.config["UPLOAD_FOLDER"])
     if not path.is_file():
         raise NotFound(_("文件不存在"))
-    # Always an attachment, never rendered inline: an uploaded HTML or SVG file
-    # must not run in the app's origin.
-    return send_file(path, mimetype=stored.content_type, as_attachment=True, download_name=stored.name,
-                     max_age=0)
+    # Always an attachment, never rendered inline, and typed by its content, not
+    # by what the uploader claimed: an uploaded HTML or SVG file must not run in
+    # the app's origin (service/perform/sniff.py).
+    from .sniff import served_type
+    return send_file(path, mimetype=served_type(path, stored.content_type), as_attachment=True,
+                     download_name=stored.name, max_age=0)

@@ -37,7 +37,8 @@ def commands(host: str, port: int, web_workers: int, task_workers: int) -> list[
     python = sys.executable
     return [
         ("web", [python, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(web_workers),
-                 "--access-logfile", "-", *_gunicorn_options(), "service:create_app()"], signal.SIGTERM),
+                 "--access-logfile", "-", "--config", "python:service.tasks.gunicorn_config", *_gunicorn_options(),
+                 "service:create_app()"], signal.SIGTERM),
         ("tasks", [python, "-m", "service.cli", "worker", "--workers", str(task_workers)], signal.SIGINT),
     ]
 

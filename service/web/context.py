@@ -16,6 +16,8 @@ def init_app(app) -> None:
     from .. import STAGES
     from ..auth.models import ROLES
     from ..auth.views import LANGUAGES
+    from . import gettext
+    gettext.init_app(app)
 
     @app.context_processor
     def _inject():

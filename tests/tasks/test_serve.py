@@ -79,6 +79,9 @@ def test_serve_runs_gunicorn_and_a_consumer_and_ctrl_c_stops_both(tmp_path):
                              "--web-workers", "1", "--task-workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: _get(f"http://127.0.0.1:{port}/healthz") == 200, timeout=90, what="gunicorn to answer")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=30) as response:
+            assert response.headers.get("Server") is None  # gunicorn does not name itself (docs/security.md)
+            assert response.headers["Cache-Control"] == "no-store"
         children = _children(proc.pid)
         commands = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode() for pid in children]
         assert any("gunicorn" in c for c in commands) and any("service.cli worker" in c for c in commands), commands

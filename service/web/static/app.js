@@ -89,6 +89,35 @@
     input.focus();
   });
 
+  /* Behaviour that used to be inline handlers (the Content-Security-Policy allows
+   * no inline script): data-confirm on a form asks before it is sent,
+   * data-submit-on-change sends a select's form when it changes, data-print
+   * prints the page, data-no-submit swallows a preview form's submit. */
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.getAttribute) return;
+    if (form.hasAttribute("data-no-submit")) {
+      event.preventDefault();
+      event.stopPropagation();
+      return;
+    }
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-submit-on-change") && el.form) el.form.submit();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", install);
   } else {
