@@ -42,6 +42,8 @@ class Limits:
     max_items: int = 500            # cap on any array's length (maxItems above it is refused)
     max_fields: int = 10000         # submitted (name, value) pairs
     max_value_chars: int = 100_000  # one submitted value
+    max_name_chars: int = 1024      # one submitted field name
+    max_name_segments: int = 64     # '/'-separated segments of one field name
     max_upload_bytes: int = 50 * 1024 * 1024
 
 

@@ -156,3 +156,64 @@ def test_invalid_visibility_rules_are_refused_at_load():
     with pytest.raises(SchemaError, match="条件规则无效.*no_such_operator") as exc:
         load_schema(form({"a": {"type": "string", "x-visible-if": {"no_such_operator": [1]}}}))
     assert exc.value.pointer == "/properties/a/x-visible-if"
+
+
+# --- W3 (issue 8): hostile field names ------------------------------------------------------
+
+def _bounded(fn, *, seconds: float, megabytes: float):
+    """Run fn; assert it took at most ``seconds`` and peaked at most ``megabytes`` of new memory."""
+    import tracemalloc
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        outcome = fn()
+    finally:
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert elapsed < seconds, f"took {elapsed:.2f}s"
+    assert peak < megabytes * 2**20, f"peaked at {peak / 2**20:.1f} MB"
+    return outcome
+
+
+def test_a_field_name_of_forty_thousand_segments_is_refused_in_linear_time():
+    """The review's body: one name a/a/…/a of 40,000 segments (80 KB) took 18.8 s and 1.5 GB."""
+    from service.forms import read_post
+    schema = form({"a": {"type": "array", "items": {"type": "string"}}}, additionalProperties=True)
+    hostile = "/".join(["a"] * 40_000)
+
+    def attack():
+        with pytest.raises(SubmissionError) as exc:
+            read_post(schema, [(hostile, "x")])
+        return str(exc.value)
+
+    assert "字段名" in _bounded(attack, seconds=0.5, megabytes=4)
+
+
+def test_many_names_within_the_bounds_cost_linear_time_and_memory():
+    """The prefix index is read from the sorted names: 5,000 names of 60 segments each
+    (≈ 600 KB) under a form that takes extra properties index in well under a second."""
+    from service.forms.parse import FormFields, read_post
+    schema = form({"a": {"type": "string"}}, additionalProperties=True)
+    names = [(f"x{i}/" + "/".join(["s"] * 59), "v") for i in range(5_000)]
+    _bounded(lambda: read_post(schema, names), seconds=2.0, megabytes=60)
+    fields = FormFields(names, Limits())
+    assert len(fields.children("")) == 5_000 and fields.children("x7/s/") == {"s"}
+
+
+def test_overlong_field_names_are_refused():
+    limits = Limits()
+    with pytest.raises(SubmissionError, match="字段名过长"):
+        parse_submission(form({"a": {"type": "string"}}), {"b" * (limits.max_name_chars + 1): "x"})
+    with pytest.raises(SubmissionError, match="层级过深"):
+        parse_submission(form({"a": {"type": "string"}}), {"a/" * limits.max_name_segments + "a": "x"})
+
+
+def test_names_the_form_does_not_have_are_not_indexed():
+    from service.forms import compile_form
+    from service.forms.parse import FormFields
+    fs = compile_form(form({"list": {"type": "array", "items": {"type": "string"}}}, additionalProperties=False))
+    fields = FormFields([("list/0", "a"), ("list/1", "b"), ("junk/" + "/".join(["j"] * 50), "x"),
+                         ("__op", "")], fs.limits, fs)
+    assert fields.children("") == {"list", "__op"} and fields.children("junk/") == set()
+    assert parse_submission(fs, [("list/0", "a"), ("list/1", "b"), ("junk/j", "x")]) == {"list": ["a", "b"]}
