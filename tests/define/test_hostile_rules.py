@@ -124,3 +124,12 @@ def test_the_unit_page_says_which_rule_failed(admin_client, hostile_version, uni
     response = _timed(lambda: admin_client.get(f"/units/{units['soe'].id}"))
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and ITEM in body and "超出规则资源限制" in body
+
+
+def test_the_form_preview_refuses_a_ref_spelled_with_a_leading_zero(admin_client, version):
+    """Issue 8, W10: the preview showed RecursionError for this schema."""
+    schema = {"type": "object", "allOf": [{"type": "object"}, {"properties": {"a": {"$ref": "#/allOf/01"}}}]}
+    response = _timed(lambda: admin_client.post(f"/define/packs/{version.id}/forms/first-topic/preview",
+                                                {"text": json.dumps(schema)}, htmx=True))
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 422) and "前导零" in body and "RecursionError" not in body

@@ -217,3 +217,26 @@ def test_names_the_form_does_not_have_are_not_indexed():
                          ("__op", "")], fs.limits, fs)
     assert fields.children("") == {"list", "__op"} and fields.children("junk/") == set()
     assert parse_submission(fs, [("list/0", "a"), ("list/1", "b"), ("junk/j", "x")]) == {"list": ["a", "b"]}
+
+
+# --- W10 (issue 8): one place, two spellings ------------------------------------------------
+
+def test_a_ref_with_a_leading_zero_cannot_hide_a_cycle():
+    """The review's schema passed load_schema (#/allOf/01 resolved, but the cycle check
+    compared it with /allOf/1 as text) and the preview died in RecursionError."""
+    schema = {"allOf": [{"type": "object"}, {"properties": {"a": {"$ref": "#/allOf/01"}}}]}
+    with pytest.raises(SchemaError) as exc:
+        load_schema(schema)
+    assert "前导零" in exc.value.message and exc.value.pointer == "/allOf/1/properties/a"
+    with pytest.raises(SchemaError, match="递归引用"):
+        load_schema({"allOf": [{"type": "object"}, {"properties": {"a": {"$ref": "#/allOf/1"}}}]})
+
+
+@pytest.mark.parametrize("ref,message", [("#/$defs/a~2", "~0 或 ~1"), ("#/$defs/a~0b", "递归引用"),
+                                         ("#/$defs/list/٠", "不存在")])
+def test_pointers_are_compared_in_their_canonical_spelling(ref, message):
+    schema = {"$defs": {"a~2": {"properties": {"x": {"$ref": ref}}}, "a~b": {"properties": {"x": {"$ref": ref}}},
+                        "list": [{"type": "string"}]},
+              "properties": {"p": {"$ref": ref}}}
+    with pytest.raises(SchemaError, match=message):
+        load_schema(schema)
