@@ -121,7 +121,7 @@ def _measure(env: list, sizes: dict, root) -> int:
             else:
                 total += 1 + len(item) if t is str else 1
         if type(node) is dict:
-            total += sum(map(len, node))
+            total += sum(len(k) for k in node if type(k) is str)
         walked += len(node)
         sizes[key] = (total, node)
     charge(env, walked)
