@@ -182,7 +182,10 @@ def plans_generate(year, publish):
     if version is None:
         raise click.ClickException("no published pack version: run `dutyloop pack install --publish DIR` first")
     with audit.acting_as(None, "cli"):
-        counts = plans.generate_plans(year, version)
+        try:
+            counts = plans.generate_plans(year, version)
+        except plans.PlanError as exc:
+            raise click.ClickException(str(exc)) from None
         if publish:
             for plan in Plan.select().where((Plan.year == year) & (Plan.status == "draft")):
                 plans.publish_plan(plan)

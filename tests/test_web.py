@@ -174,3 +174,32 @@ def test_xlsx_export_survives_sheet_names_and_text_excel_refuses(app):
     assert sheet.title == "区城建_交通局_2022__年度任务清单__"[:31]
     assert sheet["A1"].value == "事项"
     assert [c.value for c in sheet[2]][:2] == ["第一行第二行", "'=1+1"]
+
+
+HIDDEN_FORMULAS = ["=1+1", "\t=1+1", "\r=1+1", " =1+1", "\x01=HYPERLINK(\"http://x\")", "＝1+1", "＋1", "－1", "＠SUM(A1)",
+                   "\u3000=1+1", "+1", "-1", "@SUM(A1)", "\t普通文字", "\r普通文字"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_neutralise_formulas_behind_tabs_returns_and_full_width_signs(app, fmt):
+    """Issue 8: the formula guard looked at the first character only, so a tab, a carriage
+    return, a control character or a full-width ＝ in pack or unit text got through."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from service.web.export import export
+    with app.test_request_context(f"/x?export={fmt}"):
+        response = export(fmt, "清单", ["=表头", "普通"], [[text, "普通文字"] for text in HIDDEN_FORMULAS])
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+        cells = [row[0] for row in rows]
+    else:
+        sheet = load_workbook(io.BytesIO(response.data)).active
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+        cells = [row[0].value for row in sheet.iter_rows()]
+    assert cells[0] == "'=表头"
+    for text, cell in zip(HIDDEN_FORMULAS, cells[1:]):
+        assert cell.startswith("'"), (text, cell)
+    assert (rows if fmt == "csv" else [[c.value for c in r] for r in sheet.iter_rows()])[1][1] == "普通文字"

@@ -72,7 +72,10 @@ def generate():
     version = PackVersion.current()
     if version is None:
         raise AppError(_("尚未发布规则包，请先发布一个规则包版本再生成清单。"), status=409)
-    counts = plans.generate_plans(year, version)
+    try:
+        counts = plans.generate_plans(year, version)
+    except plans.PlanError as exc:
+        raise AppError(exc.translated(_), status=422) from None
     flash(_("已为 %(created)s 个单位生成 %(year)s 年度清单（%(kept)s 个单位已有清单，未改动）。",
             created=counts["created"], year=year, kept=counts["kept"]), "success")
     return redirect(url_for("define.index", year=year))

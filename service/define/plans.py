@@ -15,7 +15,7 @@ import peewee
 
 from .. import audit
 from ..db import database, utcnow
-from ..packs.evaluate import RuleCache, applicable_items
+from ..packs.evaluate import ItemRuleError, RuleCache, applicable_items
 from ..packs.store import PackVersion
 from ..units.models import Unit
 from .models import FREQUENCIES, Plan, PlanItem, PlanRevision
@@ -84,13 +84,18 @@ def generate_plan(unit: Unit, year: int, version: PackVersion) -> tuple[Plan, bo
     """The unit's plan for ``year`` from ``version``'s applicability rules; (plan, created).
 
     An existing plan for that unit and year is returned untouched: plans are
-    tuned by hand afterwards and regeneration must never wipe that work.
+    tuned by hand afterwards and regeneration must never wipe that work. A
+    rule that fails (it threw, or hit an engine limit) is a ``PlanError``.
     """
     existing = Plan.get_or_none((Plan.unit == unit) & (Plan.year == year))
     if existing:
         return existing, False
     pack = version.pack()
-    items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=rule_cache(version))
+    try:
+        items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=rule_cache(version))
+    except ItemRuleError as exc:
+        raise PlanError(_msg("条目 %(item)s 的适用规则无法计算，未能为%(unit)s生成清单：%(reason)s",
+                             item=exc.item_id, unit=unit.name, reason=exc.reason_zh)) from exc
     with database.atomic():
         plan = audit.create(Plan, unit=unit, year=year, pack_version=version, status="draft", revision=0)
         audit.create_many(PlanItem, [

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..logic import RuleError, compile_rule
+from ..logic.explain import truncate
 from ..packs import Pack, check_data, periods
 from ..packs.engine import truthy
 from .editor import RULE_ERROR_TYPES
@@ -149,10 +150,14 @@ class TraceNode:
         return short_json(self.result)
 
 
+VALUE_CHARS = 2000     # of a result shown on the try-it panel
+
+
 def short_json(value: Any, limit: int = 160) -> str:
-    """Compact JSON, cut at ``limit`` characters."""
+    """Compact JSON, cut at ``limit`` characters. The value is first cut to a few
+    items a few levels deep (as explanations are), so nothing big is ever serialised."""
     try:
-        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+        text = json.dumps(truncate(value), ensure_ascii=False, separators=(", ", ": "))
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
@@ -171,6 +176,12 @@ class TryResult:
     def truthy(self) -> bool:
         """JsonLogic truthiness of the result (what the app acts on)."""
         return self.error is None and truthy(self.value)
+
+    @property
+    def value_text(self) -> str:
+        """The result as compact JSON, cut short: a rule's result can be as big as
+        the engine's limits allow, and the page shows only its beginning."""
+        return short_json(self.value, VALUE_CHARS)
 
 
 _LOGICAL = {"and", "or", "!!", "if", "?:"}
@@ -224,8 +235,11 @@ def try_rule(rule: Any, data: Any, today: str) -> TryResult:
     result = TryResult(value=explained.get("result"), trace=_node(explained.get("trace") or {}))
     if "error" in explained:
         err = explained["error"]
-        zh, en = RULE_ERROR_TYPES.get(err.get("type"), (f"规则抛出 {short_json(err.get('type'))}", "thrown"))
-        result.error = (f"运行出错：{zh}（{err.get('message', '')}）", f"evaluation failed: {err.get('type')}: {err.get('message', '')}")
+        kind = err.get("type")
+        known = RULE_ERROR_TYPES.get(kind) if isinstance(kind, str) else None
+        zh, en = known or (f"规则抛出 {short_json(kind)}", "thrown")
+        result.error = (f"运行出错：{zh}（{err.get('message', '')}）",
+                        f"evaluation failed: {short_json(kind)}: {err.get('message', '')}")
         return result
     _mark_failed(result.trace, result.failed)
     return result

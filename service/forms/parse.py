@@ -18,6 +18,7 @@ Names follow :mod:`service.forms.names`. Rules (each mirrors what
 """
 from __future__ import annotations
 
+import bisect
 import copy
 import json
 from dataclasses import dataclass
@@ -35,9 +36,16 @@ __all__ = ["parse_submission", "parse_choices", "apply_array_op", "read_post", "
 
 
 class FormFields:
-    """Submitted (name, value) pairs, with limits applied and a prefix index."""
+    """Submitted (name, value) pairs, with limits applied and a prefix index.
 
-    def __init__(self, fields: Any, limits):
+    A submission is untrusted: every name is bounded (length and segments)
+    before anything else looks at it, and the index of name segments is the
+    sorted list of names, read one prefix at a time, so the cost stays linear
+    in the size of the body. With the form's schema (``fs``), names whose first
+    segment the form does not have are kept out of the index (never read).
+    """
+
+    def __init__(self, fields: Any, limits, fs: FormSchema | None = None):
         pairs: Iterable
         if hasattr(fields, "items") and hasattr(fields, "getlist"):
             pairs = fields.items(multi=True)
@@ -51,12 +59,17 @@ class FormFields:
             count += 1
             if count > limits.max_fields:
                 raise SubmissionError(f"提交的字段过多（上限 {limits.max_fields}）")
-            if not isinstance(value, str) or not isinstance(name, str):
+            if not isinstance(name, str):
+                continue
+            _check_name(name, limits)
+            if not isinstance(value, str):
                 continue        # uploaded files are the app's business
             if len(value) > limits.max_value_chars:
-                raise SubmissionError(f"“{name}”的内容过长（上限 {limits.max_value_chars} 字）")
+                raise SubmissionError(f"“{name[:60]}”的内容过长（上限 {limits.max_value_chars} 字）")
             self.values.setdefault(name, []).append(value)
-        self._children: dict[str, set[str]] | None = None
+        self._roots = _root_names(fs) if fs is not None else None
+        self._sorted: list[str] | None = None
+        self._seen: dict[str, set[str]] = {}
 
     def first(self, name: str) -> str | None:
         """First submitted value of a control, or None."""
@@ -68,15 +81,46 @@ class FormFields:
         return self.values.get(name, [])
 
     def children(self, prefix: str) -> set[str]:
-        """Next name segments seen below ``prefix`` ('' for the root)."""
-        if self._children is None:
-            index: dict[str, set[str]] = {}
-            for name in self.values:
-                parts = name.split("/")
-                for i in range(len(parts)):
-                    index.setdefault("/".join(parts[:i]) + ("/" if i else ""), set()).add(parts[i])
-            self._children = index
-        return self._children.get(prefix, set())
+        """Next name segments seen below ``prefix`` ('' for the root, else ending in '/')."""
+        if self._sorted is None:
+            roots = self._roots
+            self._sorted = sorted(
+                name for name in self.values
+                # a name the form does not have is never read: keep it out of the index
+                if roots is None or (head := name.split("/", 1)[0]) in roots or head.startswith("__"))
+        hit = self._seen.get(prefix)
+        if hit is not None:
+            return hit
+        # Names below a prefix are contiguous once sorted: one pass over them, no prefix strings built.
+        names, start = self._sorted, len(prefix)
+        out: set[str] = set()
+        for i in range(bisect.bisect_left(names, prefix), len(names)):
+            name = names[i]
+            if not name.startswith(prefix):
+                break
+            end = name.find("/", start)
+            out.add(name[start:] if end < 0 else name[start:end])
+        self._seen[prefix] = out
+        return out
+
+
+def _check_name(name: str, limits) -> None:
+    """Refuse a field name no form can have: too long or too deep."""
+    if len(name) > limits.max_name_chars:
+        raise SubmissionError(f"字段名过长（{len(name)} 字，上限 {limits.max_name_chars}）")
+    if name.count("/") >= limits.max_name_segments:
+        raise SubmissionError(f"字段名层级过深（上限 {limits.max_name_segments} 层）")
+
+
+def _root_names(fs: FormSchema) -> frozenset[str] | None:
+    """Escaped first segments the form may read (every property any branch may
+    show), or None when the root takes properties it does not declare."""
+    from .names import esc
+    from .render import fs_allows_extra
+    if fs_allows_extra(fs, fs.root):
+        return None
+    union, _ = _static(fs, fs.root)
+    return frozenset(esc(name) for name in union)
 
 
 def parse_choices(fields: Any) -> dict[str, int]:
@@ -96,7 +140,7 @@ def parse_submission(schema: Any, fields: Any) -> dict:
     list of (name, value) pairs, or a dict of name -> value/list). Raises
     :class:`SubmissionError` when a limit is exceeded."""
     fs = compile_form(schema)
-    form = FormFields(fields, fs.limits)
+    form = FormFields(fields, fs.limits, fs)
     parser = _Parser(fs, form, parse_choices(form))
     return parser.object(fs.resolve(fs.root), fs.root, "", True)[1]
 
@@ -366,7 +410,7 @@ def read_post(schema: Any, fields: Any) -> FormPost:
     """Parse a submission and apply the pressed ``__op`` button in one step —
     the same call serves the no-JS post, the htmx refresh and inline validation."""
     fs = compile_form(schema)
-    form = FormFields(fields, fs.limits)
+    form = FormFields(fields, fs.limits, fs)
     choices = parse_choices(form)
     data = _Parser(fs, form, choices).object(fs.resolve(fs.root), fs.root, "", True)[1]
     op = form.first("__op")

@@ -42,6 +42,8 @@ class Limits:
     max_items: int = 500            # cap on any array's length (maxItems above it is refused)
     max_fields: int = 10000         # submitted (name, value) pairs
     max_value_chars: int = 100_000  # one submitted value
+    max_name_chars: int = 1024      # one submitted field name
+    max_name_segments: int = 64     # '/'-separated segments of one field name
     max_upload_bytes: int = 50 * 1024 * 1024
 
 
@@ -95,22 +97,51 @@ def _depth(value: Any, limit: int) -> None:
             stack.extend((v, depth + 1) for v in item)
 
 
-def resolve_pointer(root: Any, fragment: str) -> Any:
-    """Resolve a JSON pointer fragment (without '#') inside root, or raise SchemaError."""
-    node = root
+def _pointer_tokens(fragment: str) -> list[str]:
+    """The unescaped tokens of a JSON pointer (RFC 6901): '~' must be '~0' or '~1'."""
+    tokens = []
+    for raw in fragment[1:].split("/"):
+        if "~" in raw.replace("~0", "").replace("~1", ""):
+            raise SchemaError(f"引用中的 ~ 必须写成 ~0 或 ~1：#{fragment}")
+        tokens.append(_unesc(raw))
+    return tokens
+
+
+def _array_index(token: str, fragment: str) -> int | None:
+    """An array index as RFC 6901 writes it: '0' or digits without a leading zero."""
+    if not (token.isascii() and token.isdigit()):
+        return None
+    if len(token) > 1 and token[0] == "0":
+        raise SchemaError(f"引用中的数组下标不能有前导零：{token}（#{fragment}）")
+    return int(token)
+
+
+def canonical_pointer(root: Any, fragment: str) -> tuple[str, Any]:
+    """(canonical pointer, target) of a fragment inside root, or SchemaError.
+
+    Two spellings of one place (``01`` for ``0``, ``a~2`` …) are refused or
+    rewritten to one, so comparing pointers as strings compares places."""
     if fragment in ("", "/"):
-        return root
+        return "", root
     if not fragment.startswith("/"):
         raise SchemaError(f"不支持的引用片段 #{fragment}")
-    for token in fragment[1:].split("/"):
-        token = _unesc(token)
+    node = root
+    canonical = []
+    for token in _pointer_tokens(fragment):
         if isinstance(node, dict) and token in node:
             node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
+        elif isinstance(node, list) and (index := _array_index(token, fragment)) is not None and index < len(node):
+            node = node[index]
+            token = str(index)
         else:
             raise SchemaError(f"引用的位置不存在：#{fragment}")
-    return node
+        canonical.append(_esc(token))
+    return "/" + "/".join(canonical), node
+
+
+def resolve_pointer(root: Any, fragment: str) -> Any:
+    """Resolve a JSON pointer fragment (without '#') inside root, or raise SchemaError."""
+    return canonical_pointer(root, fragment)[1]
 
 
 def _bundle(schema: dict, registry: Mapping[str, Any] | None) -> dict:
@@ -171,8 +202,11 @@ def _check_refs(root: dict) -> None:
             continue
         if not isinstance(ref, str) or not ref.startswith("#"):
             raise SchemaError(f"不允许引用外部定义：{ref}（只能引用表单内部或本规则包内的定义）", pointer)
-        resolve_pointer(root, ref[1:])
-        refs[pointer] = ref[1:]
+        # Canonical, so the cycle check below compares places, not spellings (#/allOf/01 is #/allOf/1).
+        try:
+            refs[pointer] = canonical_pointer(root, ref[1:])[0]
+        except SchemaError as exc:
+            raise SchemaError(exc.message, pointer) from None
         for key in ("$dynamicRef", "$recursiveRef"):
             if key in node:
                 raise SchemaError(f"不支持 {key}", pointer)

@@ -5,7 +5,9 @@ carries the caller's context, the step budget and, only when a rule uses
 ``val`` scope levels, the stack of enclosing iteration scopes. Work is charged in bulk where
 it can grow: an iteration charges ``len(array) * body size`` before it starts,
 and operators that build strings or arrays charge for what they produce, so a
-rule cannot do more than ``max_steps`` units of work.
+rule cannot do more than ``max_steps`` units of work. Arrays built from other
+values record their logical size (shared parts counted each time, see
+``env.built``) and walks are charged by it, so sharing cannot multiply work.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 import threading
 from collections import OrderedDict
 
-from .env import NO_CONTEXT
+from .env import NO_CONTEXT, built, charge
 from .errors import RuleCompileError, RuleError, RuleEvalError, limit
 from .limits import DEFAULT_LIMITS, Limits
 from .values import short
@@ -125,7 +127,7 @@ class Compiler:
                 return self.const([self.const_value(f) for f in fns])
 
             def array(data, env):
-                return [f(data, env) for f in fns]
+                return built(env, [f(data, env) for f in fns])
 
             return array
         return self.const(node)
@@ -159,7 +161,11 @@ class Compiler:
 
         def collect_one(data, env):
             value = single(data, env)
-            return value if type(value) is list else [value]
+            if type(value) is list:
+                if len(value) > 64:
+                    charge(env, len(value))     # the operator goes through every item
+                return value
+            return [value]
 
         return None, collect_one
 
@@ -182,7 +188,7 @@ class CompiledRule:
         try:
             # new_env() inlined: building the state is on the path of every call.
             return self._fn(data, [NO_CONTEXT if context is None else context, self.limits, 0,
-                                   self._first_check, None, None, data, None])
+                                   self._first_check, None, None, data, None, None])
         except RuleError:
             raise
         except RecursionError:

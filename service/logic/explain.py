@@ -87,7 +87,7 @@ def wrap(compiler, fn, node, pointer: str):
         try:
             result = fn(data, env)
         except RuleError as exc:
-            entry["error"] = {"type": exc.type, "message": exc.message}
+            entry["error"] = {"type": truncate(exc.type), "message": exc.message}
             raise
         finally:
             tracer.stack.pop()
@@ -108,7 +108,7 @@ def run_traced(compiled, traced_fn, data, context) -> dict:
     try:
         out["result"] = traced_fn(data, env)
     except RuleError as exc:
-        out["error"] = {"type": exc.type, "message": exc.message}
+        out["error"] = {"type": truncate(exc.type), "message": exc.message}
     except RecursionError:
         exc = limit("data nested too deeply to process")
         out["error"] = {"type": exc.type, "message": exc.message}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import reprlib
 from decimal import Decimal
 
 from .errors import RuleEvalError, nan
@@ -99,9 +100,23 @@ def type_name(value) -> str:
     return t.__name__
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict = 3, 8, 8, 8
+_SHORT.maxstring = _SHORT.maxother = 80
+
+
 def short(value, width: int = 60) -> str:
-    """A short printable form of a value for error messages."""
-    s = repr(value)
+    """A short printable form of a value for error messages.
+
+    Arrays and objects print only their first items a few levels deep, so a
+    value that shares its parts many times over cannot make a message huge.
+    """
+    if type(value) is str:
+        s = repr(value[: width + 1])
+    elif type(value) in (list, tuple, dict):
+        s = _SHORT.repr(value)
+    else:
+        s = repr(value)
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
@@ -150,6 +165,45 @@ def to_str(value) -> str:
     if t is dict:
         return "[object Object]"
     return str(value)
+
+
+class _TooLong(Exception):
+    pass
+
+
+def to_str_within(value, limit: int) -> str | None:
+    """``to_str(value)``, or None as soon as the text would pass ``limit`` characters
+    (an array is measured while it is joined, so nothing longer is ever built)."""
+    t = type(value)
+    if t is not list and t is not tuple:
+        text = to_str(value)
+        return text if len(text) <= limit else None
+    pieces: list[str] = []
+    total = 0
+
+    def emit(v):
+        nonlocal total
+        tv = type(v)
+        if tv is list or tv is tuple:
+            for i, x in enumerate(v):
+                if i:
+                    pieces.append(",")
+                    total += 1
+                    if total > limit:
+                        raise _TooLong
+                emit(x)
+            return
+        text = v if tv is str else to_str(v)
+        pieces.append(text)
+        total += len(text)
+        if total > limit:
+            raise _TooLong
+
+    try:
+        emit(value)
+    except _TooLong:
+        return None
+    return "".join(pieces)
 
 
 def _is_container(v) -> bool:

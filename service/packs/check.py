@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,7 @@ def check_pack(path_or_pack) -> list[Problem]:
         return problems
     rule_problems, rules_compile = _rules(pack, logic)
     problems += rule_problems
+    problems += _trial_runs(pack, logic)
     problems += _test_inputs(pack, broken_forms)
     if rules_compile:
         problems += _tests(pack)
@@ -297,6 +299,45 @@ def _rules(pack: Pack, logic) -> tuple[list[Problem], bool]:
             problems += found
             all_ok &= ok
     return problems, all_ok
+
+
+TRIAL_PERIOD = "2022Q1"
+TRIAL_SECONDS = 5.0     # for all trial runs of one pack check (each run is bounded by the engine's wall clock)
+
+
+def _trial_runs(pack: Pack, logic) -> list[Problem]:
+    """Run every item's rules once on plain data (an empty profile, the units of the
+    pack's tests, a period without records) and report the ones that hit an engine
+    limit. A rule from elsewhere that, say, doubles a shared array each step is cheap
+    to write and stops the engine at once here, instead of in plan generation; other
+    run-time errors depend on the data and are left to the pack tests."""
+    units = [{}] + [case.unit for test in pack.tests for case in test.cases if isinstance(case.unit, dict)][:5]
+    period = {"id": TRIAL_PERIOD, "kind": "quarter", "start": "2022-01-01", "end": "2022-03-31"}
+    problems = []
+    deadline = time.perf_counter() + TRIAL_SECONDS
+    for item in pack.items:
+        if time.perf_counter() > deadline:
+            problems.append(Problem(item.file, item.pointer, "rule-limit",
+                                    f"试算规则的总时间超过 {TRIAL_SECONDS:g} 秒,从此条目起未试算(规则运算量过大)",
+                                    f"trial runs took over {TRIAL_SECONDS:g}s; not run from this item on"))
+            break
+        runs = [("applies_if", item.applies_if, unit) for unit in units] if item.applies_if is not None else []
+        runs += [("check", item.check, {"records": [], "period": period, "target": 1, "unit": unit})
+                 for unit in units[:1]]
+        reported: set[str] = set()
+        for part, rule, data in runs:
+            if part in reported:
+                continue
+            try:
+                logic.compile_rule(rule)(data, {"today": "2022-03-31"})
+            except logic.RuleLimitError as exc:
+                problems.append(Problem(item.file, f"{item.pointer}/{part}", "rule-limit",
+                                        f"规则超出规则引擎的资源限制(用示例数据试算):{exc.message}",
+                                        f"the rule exceeds the rule engine's limits (trial run): {exc.message}"))
+                reported.add(part)
+            except Exception:   # compile problems are reported above, data-dependent errors by the tests
+                continue
+    return problems
 
 
 def _data_schema(schema: Any) -> dict | None:

@@ -12,6 +12,17 @@ class EngineMissing(RuntimeError):
     """service.logic is not available, so rules cannot be evaluated."""
 
 
+class ItemRuleError(ValueError):
+    """An item's rule could not be evaluated for a unit: it threw, or it hit a
+    resource limit (a pack from elsewhere is untrusted). ``error`` is the
+    engine's ``RuleError``; ``message_zh`` says which item and why."""
+
+    def __init__(self, item_id: str, part: str, error: Exception):
+        self.item_id, self.part, self.error = item_id, part, error
+        self.reason_zh = getattr(error, "message_zh", None) or str(error)
+        super().__init__(f"item {item_id}: {part} failed: {error}")
+
+
 def _compile(rule: Any):
     logic = engine.logic()
     if logic is None:
@@ -43,9 +54,19 @@ def applies(item: Item, unit: dict, *, today: str | None = None, cache: RuleCach
 
 def applicable_items(pack: Pack, unit: dict, *, today: str | None = None,
                      cache: RuleCache | None = None) -> list[Item]:
-    """The pack's items that apply to the unit, in pack order."""
+    """The pack's items that apply to the unit, in pack order; ``ItemRuleError``
+    when an item's applicability rule fails."""
     cache = cache or RuleCache()
-    return [item for item in pack.items if applies(item, unit, today=today, cache=cache)]
+    out = []
+    for item in pack.items:
+        try:
+            if applies(item, unit, today=today, cache=cache):
+                out.append(item)
+        except EngineMissing:
+            raise
+        except Exception as exc:    # the engine raises only RuleError; name the item it came from
+            raise ItemRuleError(item.id, "applies_if", exc) from exc
+    return out
 
 
 def records_in_period(records: Iterable[dict], period: str, date_field: str = "date") -> list[dict]:

@@ -21,6 +21,7 @@ from .problems import PackError, Problem, pointer_join
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 1000
+MAX_TOTAL_BYTES = 16 * 1024 * 1024     # all files together, checked before any is parsed
 DEFAULT_FORMS_DIR = "../forms"
 
 
@@ -117,6 +118,11 @@ def read_pack_files(path) -> tuple[dict[str, Any], list[Problem]]:
         problems.append(Problem("", "", "pack-too-many-files", f"文件过多(上限 {MAX_FILES} 个)",
                                 f"too many files (limit {MAX_FILES})"))
         candidates = candidates[:MAX_FILES]
+    total = _total_bytes(root, [MANIFEST_FILE, *candidates])
+    if total > MAX_TOTAL_BYTES:
+        # Parsing JSON takes several times its size in memory: refuse before reading any file.
+        return {}, problems + [Problem("", "", "pack-too-large", f"规则包文件合计 {total} 字节,超过上限 {MAX_TOTAL_BYTES}",
+                                       f"the pack's files add up to {total} bytes, over the limit of {MAX_TOTAL_BYTES}")]
     for rel in candidates:
         if rel == MANIFEST_FILE:
             continue
@@ -125,6 +131,19 @@ def read_pack_files(path) -> tuple[dict[str, Any], list[Problem]]:
         if value is not None:
             files[rel] = value
     return files, problems
+
+
+def _total_bytes(root: Path, rels: list[str]) -> int:
+    """Bytes of the regular files among ``rels`` (symlinks and missing files count 0)."""
+    total = 0
+    for rel in dict.fromkeys(rels):
+        full = root / rel
+        try:
+            if not full.is_symlink() and full.is_file():
+                total += full.stat().st_size
+        except OSError:
+            continue
+    return total
 
 
 def _read_one(root: Path, rel: str) -> tuple[Any, list[Problem]]:

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 
 from .. import audit
@@ -23,6 +24,13 @@ from .profile import COLUMNS, LABELS, REQUIRED, Msg, display_value, msg, parse_f
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# An XLSX file is a zip archive: MAX_BYTES caps what is sent, these cap what it unpacks to,
+# read from the archive's directory before openpyxl opens it (zipfile never inflates a member
+# past the size its directory entry declares, so the declared sizes are the real bound).
+MAX_XLSX_UNPACKED_BYTES = 32 * 1024 * 1024     # all members together
+MAX_XLSX_MEMBER_BYTES = 16 * 1024 * 1024       # one member (a sheet, the shared strings)
+MAX_XLSX_RATIO = 100                            # unpacked / packed, for members over 1 MB
+MAX_XLSX_MEMBERS = 1000
 _MAX_COLUMNS = 50
 
 # Header text (normalised) → field key: Chinese headers, English keys, and
@@ -163,8 +171,29 @@ def _too_many_rows():
     raise ImportFileError(msg(N_("行数超过上限：一次最多导入 %(n)s 行，请拆分后分批导入。"), n=MAX_ROWS))
 
 
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse an XLSX whose members unpack to too much (a zip bomb: the review's 200 KB
+    file held a 200 MB cell and took 515 MB to read). Every XLSX import calls this first."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(msg(N_("文件已损坏或不是有效的 XLSX 文件，请用 Excel 打开并重新保存后再导入。"))) from exc
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise ImportFileError(msg(N_("文件已损坏或不是有效的 XLSX 文件，请用 Excel 打开并重新保存后再导入。")))
+    total = 0
+    for member in members:
+        total += member.file_size
+        too_dense = member.file_size > 1024 * 1024 and member.file_size > MAX_XLSX_RATIO * max(member.compress_size, 1)
+        if member.file_size > MAX_XLSX_MEMBER_BYTES or total > MAX_XLSX_UNPACKED_BYTES or too_dense:
+            raise ImportFileError(msg(N_("文件解压后过大（其中「%(member)s」解压后为 %(size)s），不像正常的表格文件。"
+                                         "请用 Excel 打开检查后重新保存，或拆分后分批导入。"),
+                                      member=member.filename[:80], size=_human_size(member.file_size)))
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
+    check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl's own errors: all mean a bad file

@@ -15,7 +15,7 @@ from ..auth.models import User
 from ..db import utcnow
 from ..define.models import PLAN_STATUSES, Plan
 from ..define.plans import rule_cache
-from ..packs.evaluate import applicable_items
+from ..packs.evaluate import ItemRuleError, applicable_items
 from ..packs.store import PackVersion
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
@@ -96,7 +96,11 @@ def _applicable(unit: Unit) -> dict | None:
         return None
     pack = version.pack()
     year = utcnow().year
-    items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=rule_cache(version))
+    try:
+        items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=rule_cache(version))
+    except ItemRuleError as exc:
+        return {"version": version, "year": year, "error": _("条目 %(item)s 的适用规则无法计算：%(reason)s",
+                                                             item=exc.item_id, reason=exc.reason_zh)}
     return {"version": version, "year": year, "count": len(items), "total": len(pack.items),
             "by_profile": [item for item in items if item.applies_if is not None],
             "lists": {lst.id: lst.name for lst in pack.lists}}

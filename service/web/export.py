@@ -36,11 +36,18 @@ def _cell(value):
     return value
 
 
+_FORMULA_START = frozenset("=+-@＝＋－＠")     # full-width forms too: IMEs type them, Excel reads them
+_LEADING_BLANKS = "".join(map(chr, range(0x21))) + "\u3000\u00a0"
+
+
 def _safe_text(value):
-    # Spreadsheet formula injection: a cell that starts with = + - @ would run
-    # as a formula when a clerk opens the file.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+    """Spreadsheet formula injection: text that starts with = + - @ (or their
+    full-width forms) runs as a formula when a clerk opens the file, and so does
+    one behind a leading tab, carriage return, space or control character, which
+    spreadsheets drop or skip. Such text gets a leading apostrophe."""
+    if isinstance(value, str) and value:
+        if value[0] in "\t\r" or value.lstrip(_LEADING_BLANKS)[:1] in _FORMULA_START:
+            return "'" + value
     return value
 
 
@@ -65,7 +72,7 @@ def export(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Seque
         buf = io.StringIO()
         buf.write("\ufeff")  # Excel needs the BOM to read UTF-8 Chinese
         writer = csv.writer(buf)
-        writer.writerow(headers)
+        writer.writerow([_safe_text(h) for h in headers])
         for row in rows:
             writer.writerow([_safe_text(_cell(v)) for v in row])
         data, mimetype = buf.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
@@ -73,11 +80,12 @@ def export(fmt: str, filename: str, headers: Sequence[str], rows: Iterable[Seque
         wb = Workbook()
         ws = wb.active
         ws.title = _sheet_title(filename)
-        ws.append([_xlsx_value(h) for h in headers])
+        ws.append([_safe_text(_xlsx_value(h)) for h in headers])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append([_xlsx_value(_safe_text(_cell(v))) for v in row])
+            # Characters a sheet cannot hold go first, so none can hide a formula from the guard.
+            ws.append([_safe_text(_xlsx_value(_cell(v))) for v in row])
         buf = io.BytesIO()
         wb.save(buf)
         data = buf.getvalue()

@@ -156,3 +156,87 @@ def test_invalid_visibility_rules_are_refused_at_load():
     with pytest.raises(SchemaError, match="条件规则无效.*no_such_operator") as exc:
         load_schema(form({"a": {"type": "string", "x-visible-if": {"no_such_operator": [1]}}}))
     assert exc.value.pointer == "/properties/a/x-visible-if"
+
+
+# --- W3 (issue 8): hostile field names ------------------------------------------------------
+
+def _bounded(fn, *, seconds: float, megabytes: float):
+    """Run fn; assert it took at most ``seconds`` and peaked at most ``megabytes`` of new memory."""
+    import tracemalloc
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        outcome = fn()
+    finally:
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert elapsed < seconds, f"took {elapsed:.2f}s"
+    assert peak < megabytes * 2**20, f"peaked at {peak / 2**20:.1f} MB"
+    return outcome
+
+
+def test_a_field_name_of_forty_thousand_segments_is_refused_in_linear_time():
+    """The review's body: one name a/a/…/a of 40,000 segments (80 KB) took 18.8 s and 1.5 GB."""
+    from service.forms import read_post
+    schema = form({"a": {"type": "array", "items": {"type": "string"}}}, additionalProperties=True)
+    hostile = "/".join(["a"] * 40_000)
+
+    def attack():
+        with pytest.raises(SubmissionError) as exc:
+            read_post(schema, [(hostile, "x")])
+        return str(exc.value)
+
+    assert "字段名" in _bounded(attack, seconds=0.5, megabytes=4)
+
+
+def test_many_names_within_the_bounds_cost_linear_time_and_memory():
+    """The prefix index is read from the sorted names: 5,000 names of 60 segments each
+    (≈ 600 KB) under a form that takes extra properties index in well under a second."""
+    from service.forms.parse import FormFields, read_post
+    schema = form({"a": {"type": "string"}}, additionalProperties=True)
+    names = [(f"x{i}/" + "/".join(["s"] * 59), "v") for i in range(5_000)]
+    _bounded(lambda: read_post(schema, names), seconds=2.0, megabytes=60)
+    fields = FormFields(names, Limits())
+    assert len(fields.children("")) == 5_000 and fields.children("x7/s/") == {"s"}
+
+
+def test_overlong_field_names_are_refused():
+    limits = Limits()
+    with pytest.raises(SubmissionError, match="字段名过长"):
+        parse_submission(form({"a": {"type": "string"}}), {"b" * (limits.max_name_chars + 1): "x"})
+    with pytest.raises(SubmissionError, match="层级过深"):
+        parse_submission(form({"a": {"type": "string"}}), {"a/" * limits.max_name_segments + "a": "x"})
+
+
+def test_names_the_form_does_not_have_are_not_indexed():
+    from service.forms import compile_form
+    from service.forms.parse import FormFields
+    fs = compile_form(form({"list": {"type": "array", "items": {"type": "string"}}}, additionalProperties=False))
+    fields = FormFields([("list/0", "a"), ("list/1", "b"), ("junk/" + "/".join(["j"] * 50), "x"),
+                         ("__op", "")], fs.limits, fs)
+    assert fields.children("") == {"list", "__op"} and fields.children("junk/") == set()
+    assert parse_submission(fs, [("list/0", "a"), ("list/1", "b"), ("junk/j", "x")]) == {"list": ["a", "b"]}
+
+
+# --- W10 (issue 8): one place, two spellings ------------------------------------------------
+
+def test_a_ref_with_a_leading_zero_cannot_hide_a_cycle():
+    """The review's schema passed load_schema (#/allOf/01 resolved, but the cycle check
+    compared it with /allOf/1 as text) and the preview died in RecursionError."""
+    schema = {"allOf": [{"type": "object"}, {"properties": {"a": {"$ref": "#/allOf/01"}}}]}
+    with pytest.raises(SchemaError) as exc:
+        load_schema(schema)
+    assert "前导零" in exc.value.message and exc.value.pointer == "/allOf/1/properties/a"
+    with pytest.raises(SchemaError, match="递归引用"):
+        load_schema({"allOf": [{"type": "object"}, {"properties": {"a": {"$ref": "#/allOf/1"}}}]})
+
+
+@pytest.mark.parametrize("ref,message", [("#/$defs/a~2", "~0 或 ~1"), ("#/$defs/a~0b", "递归引用"),
+                                         ("#/$defs/list/٠", "不存在")])
+def test_pointers_are_compared_in_their_canonical_spelling(ref, message):
+    schema = {"$defs": {"a~2": {"properties": {"x": {"$ref": ref}}}, "a~b": {"properties": {"x": {"$ref": ref}}},
+                        "list": [{"type": "string"}]},
+              "properties": {"p": {"$ref": ref}}}
+    with pytest.raises(SchemaError, match=message):
+        load_schema(schema)

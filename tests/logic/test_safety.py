@@ -287,3 +287,108 @@ def test_explaining_nested_iterations_keeps_a_bounded_trace():
         return 1 + sum(count(c) for c in node.get("children", []))
 
     assert count(out["trace"]) <= 5001
+
+
+# -- W4 (issue 8): values that share their parts ---------------------------------------------
+#
+# {"merge": [[acc], [acc]]} is a two-item array whose items are one object: a reduce
+# over it doubles the logical size of its result each step at the cost of one step.
+# The review turned a 144-byte rule into a 132 MB try-it response, a 4.3 s /healthz and
+# a 43.7 s plan generation. Each way of building such a value, each way of walking it.
+
+ACC = {"var": "accumulator"}
+
+
+def doubling(k: int) -> dict[str, dict]:
+    """Rules whose logical result size doubles k times, one per operator that builds arrays."""
+    ks = list(range(k))
+    return {
+        "merge (the review's rule)": {"reduce": [ks, {"merge": [[ACC], [ACC]]}, "x"]},
+        "array literal": {"reduce": [ks, [ACC, ACC], "x"]},
+        "map": {"reduce": [ks, {"map": [[1, 2], {"val": [[2], "accumulator"]}]}, "x"]},
+        "filter": {"reduce": [ks, {"merge": [{"filter": [[ACC], True]}, {"filter": [[ACC], True]}]}, "x"]},
+        "missing": {"reduce": [ks, {"missing": [1, ACC, ACC]}, "x"]},
+        "missing_some": {"reduce": [ks, {"missing_some": [9, [1, ACC, ACC]]}, "x"]},
+    }
+
+
+def walkers(value: dict) -> dict[str, dict]:
+    """Rules that walk ``value`` whole: text, membership, JSON, errors, quantifiers."""
+    return {
+        "value itself": value,
+        "cat": {"cat": [value]},
+        "cat of many": {"cat": {"map": [list(range(1000)), {"val": [[2], "v"]}]}},
+        "substr": {"substr": [value, 0, 5]},
+        "in (text)": {"in": [value, "xxxxxxxx"]},
+        "count_distinct": {"count_distinct": [[1, 2], value]},
+        "throw": {"throw": value},
+        "all": {"all": [[value, value], {"cat": {"var": ""}}]},
+        "some": {"some": [[value], {"in": [{"var": ""}, "x"]}]},
+        "none": {"none": [[value], {"count_distinct": [[1], {"var": ""}]}]},
+    }
+
+
+def _cases():
+    for k in (12, 24, 40):
+        for built_by, rule in doubling(k).items():
+            for walked_by, walk in walkers(rule).items():
+                yield pytest.param(k, walk, id=f"k{k}-{built_by}-{walked_by}")
+
+
+def run_or_stop(rule, data=None):
+    """Evaluate a hostile rule: a result or a RuleError, within a second and 50 MB."""
+    error, elapsed, peak = run_bounded(rule, data)
+    assert elapsed < SECOND, f"took {elapsed:.2f}s"
+    assert peak < PEAK_BYTES, f"peak memory {peak / 1e6:.1f} MB"
+    return error
+
+
+@pytest.mark.parametrize("k,rule", list(_cases()))
+def test_values_sharing_their_parts_are_charged_for_their_logical_size(k, rule):
+    error = run_or_stop(rule, {"v": "x" * 400_000})
+    if k >= 24:     # 2**24 leaves: past every limit, whatever walks it
+        assert error is not None and error.type == "Limit", error
+
+
+@pytest.mark.parametrize("built_by,rule", list(doubling(24).items()))
+def test_the_doubling_is_refused_in_a_few_steps_and_explain_says_so(built_by, rule):
+    error = assert_stopped(rule)
+    assert "logical size" in error.message
+    started = time.perf_counter()
+    explained = compile_rule(rule).explain({}, {})
+    assert time.perf_counter() - started < SECOND
+    assert explained["error"]["type"] == "Limit"
+    assert len(json.dumps(explained, ensure_ascii=False)) < 200_000
+
+
+@pytest.mark.parametrize("walk", ["cat", "count_distinct", "throw"])
+def test_walking_a_shared_value_again_and_again_spends_the_step_budget(walk):
+    """A value of 2**17 leaves is within the size limit, but each walk costs its logical
+    size: twenty of them run out of steps instead of doing twenty times the work."""
+    value = doubling(17)["merge (the review's rule)"]
+    body = {"cat": [value]} if walk == "cat" else {"count_distinct": [[1], value]} if walk == "count_distinct" \
+        else {"try": [{"throw": value}, 1]}
+    started = time.perf_counter()
+    with pytest.raises(RuleError) as exc:
+        compile_rule({"map": [list(range(20)), body]})()
+    assert exc.value.type == "Limit" and "step budget" in exc.value.message
+    assert time.perf_counter() - started < 2 * SECOND
+
+
+def test_cat_checks_the_length_before_joining():
+    """1,000 references to a 400 KB string: refused before 400 MB are built."""
+    rule = {"cat": [{"map": [list(range(1000)), {"val": [[2], "v"]}]}]}
+    error = assert_stopped(rule, {"v": "x" * 400_000})
+    assert "limit" in error.message
+
+
+def test_honest_rules_that_build_arrays_still_run():
+    """Collecting records with reduce + merge, mapping and joining stay within the limits."""
+    records = [{"kind": "谈话", "issues": i % 3, "note": "说明" * 20} for i in range(500)]
+    collect = {"reduce": [{"var": "records"}, {"merge": [{"var": "accumulator"}, [{"var": "current"}]]}, []]}
+    assert len(compile_rule(collect)({"records": records})) == 500
+    kinds = {"count_distinct": [{"map": [{"var": "records"}, {"var": "kind"}]}, {"var": ""}]}
+    assert compile_rule(kinds)({"records": records}) == 1
+    shared = {"map": [{"var": "records"}, [{"val": [[2], "records"]}, 1]]}     # 500 × the records
+    assert len(compile_rule(shared)({"records": records[:20]})) == 20
+    assert compile_rule({"cat": [["a", ["b", None, 1.5]], "!"]})() == "a,b,,1.5!"

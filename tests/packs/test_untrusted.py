@@ -91,3 +91,31 @@ def test_any_json_in_place_of_an_item_field_many(index, key, value):
     changed = json.loads(json.dumps(files))
     changed["rules/items/main-body.json"]["items"][index][key] = value
     _check_without_crash(changed)
+
+
+def test_a_pack_too_large_in_total_is_refused_before_parsing(tmp_path):
+    """Issue 8, W6: ten 1.8 MB files (each under the 2 MB file cap) took 627 MB and 20 s
+    in `pack check`; the total is now refused from the file sizes alone."""
+    import time
+    import tracemalloc
+    from service.packs import check_pack, read_pack_files
+    from service.packs.loader import MAX_FILE_BYTES, MAX_TOTAL_BYTES
+    items = tmp_path / "rules" / "items"
+    items.mkdir(parents=True)
+    blob = ("[" + ",".join(["[1,2,3,4,5,6,7,8]"] * 100_000) + "]")[: MAX_FILE_BYTES - 200_000]
+    blob = blob[: blob.rindex("]") + 1] + "]"
+    count = MAX_TOTAL_BYTES // len(blob) + 1
+    for i in range(count):
+        (items / f"big{i}.json").write_text(blob)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        files, problems = read_pack_files(tmp_path)
+        elapsed = time.perf_counter() - started
+        checked = check_pack(tmp_path)
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert files == {} and "pack-too-large" in [p.code for p in problems]
+    assert any(p.code == "pack-too-large" for p in checked)
+    assert elapsed < 1.0 and peak < 10 * 2**20, (elapsed, peak / 2**20)

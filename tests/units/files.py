@@ -27,3 +27,24 @@ def xlsx_bytes(rows, header=HEADER) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def xlsx_bomb(megabytes: int = 60) -> bytes:
+    """A small, valid XLSX whose first sheet holds one cell of ``megabytes`` MB of one letter
+    (issue 8, W11: a 200 KB file unpacked to a 200 MB cell). Written in chunks, so building it
+    costs no memory."""
+    import zipfile
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([])))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(info, source.read(info.filename))
+        with bomb.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                        b'<row r="1"><c r="A1" t="inlineStr"><is><t>')
+            chunk = b"a" * (1024 * 1024)
+            for _ in range(megabytes):
+                sheet.write(chunk)
+            sheet.write(b"</t></is></c></row></sheetData></worksheet>")
+    return buf.getvalue()

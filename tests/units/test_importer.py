@@ -175,3 +175,35 @@ def test_problems_render_in_the_language_of_the_given_gettext(db):
     result = analyse(csv_bytes([["A1", "", "镇"]], header=HEADER[:3]), "e.csv")
     assert [p.render(lambda s: english.get(s, s)) for p in result.problems] == \
         ["Row 2, “Unit name”: Please fill in Unit name"]
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_openpyxl_reads_it(db):
+    """Issue 8, W11: the 2 MB cap applies to the packed file; a 200 KB file unpacked to a
+    200 MB cell and 515 MB of memory. The archive's declared sizes are checked first."""
+    import time
+    import tracemalloc
+
+    from service.units.importer import MAX_BYTES, read_table
+
+    from .files import xlsx_bomb
+    data = xlsx_bomb(60)
+    assert len(data) < MAX_BYTES
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(ImportFileError) as exc:
+            read_table(data, "units.xlsx")
+    finally:
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert "解压后过大" in str(exc.value.message)
+    assert elapsed < 1.0 and peak < 10 * 2**20, (elapsed, peak / 2**20)
+
+
+def test_a_dense_but_small_xlsx_member_is_refused_by_its_ratio(db):
+    from service.units.importer import read_table
+
+    from .files import xlsx_bomb
+    with pytest.raises(ImportFileError):
+        read_table(xlsx_bomb(8), "units.xlsx")      # 8 MB from a few KB: no sheet is that repetitive

@@ -9,9 +9,9 @@ otherwise it skips that bookkeeping.
 from __future__ import annotations
 
 from ..compiler import size_of
-from ..env import charge, check_array, scope_stack
+from ..env import built, built_of, charge, charge_walk, check_array, scope_stack, value_size
 from ..errors import RuleCompileError, invalid
-from ..values import strict_equal, to_str, truthy
+from ..values import strict_equal, to_str, to_str_within, truthy
 
 
 def compile_iteration(c, args, ptr, op, lo=2, hi=2, null_literals_ok=False):
@@ -65,8 +65,8 @@ def build_map(c, args, ptr):
         items = items_of(array_fn(data, env), "map", env, cost)
         check_array(env, len(items))
         if scoped:
-            return [r for _, r in scoped_eval(body, items, env)]
-        return [body(x, env) for x in items]
+            return built(env, [r for _, r in scoped_eval(body, items, env)])
+        return built(env, [body(x, env) for x in items])
 
     return map_
 
@@ -149,12 +149,15 @@ def build_merge(c, args, ptr):
         if total > 64:
             charge(env, total)
         out = []
+        size = 1
         for p in parts:
             if type(p) is list:
                 out.extend(p)
+                size += value_size(env, p) - 1     # its items, measured once however often merged
             else:
                 out.append(p)
-        return out
+                size += value_size(env, p)
+        return built_of(env, out, size)
 
     return merge
 
@@ -183,7 +186,13 @@ def build_in(c, args, ptr):
         if t is str:
             if len(hay) > 1024:
                 charge(env, len(hay) >> 10)
-            return (needle if type(needle) is str else to_str(needle)) in hay
+            if type(needle) is str:
+                return needle in hay
+            if type(needle) is list:
+                charge_walk(env, needle)
+                text = to_str_within(needle, len(hay))    # longer than the haystack: not in it
+                return text is not None and text in hay
+            return to_str(needle) in hay
         if t is list:
             tn = type(needle)
             if tn is str or needle is None:

@@ -6,7 +6,7 @@ Python attributes, so ``{"var": "__class__"}`` is just a missing key.
 
 from __future__ import annotations
 
-from ..env import charge, scope_stack
+from ..env import built, charge, scope_stack
 from ..errors import RuleCompileError
 from ..values import number_to_str
 
@@ -61,7 +61,7 @@ def var_parts(path):
     if type(path) in (int, float) and type(path) is not bool:
         return (number_to_str(path),)
     if type(path) is list:
-        return tuple(path)
+        return path     # walked as it is: copying a long path would be work nobody charged
     return (path,)
 
 
@@ -253,7 +253,7 @@ def build_missing(c, args, ptr):
             keys = keys[0]
         if len(keys) > 64:
             charge(env, len(keys))
-        return [k for k in keys if _is_missing(data, k)]
+        return built(env, [k for k in keys if _is_missing(data, k)])
 
     return missing
 
@@ -269,7 +269,7 @@ def build_missing_some(c, args, ptr):
             keys = [keys]
         if len(keys) > 64:
             charge(env, len(keys))
-        absent = [k for k in keys if _is_missing(data, k)]
+        absent = built(env, [k for k in keys if _is_missing(data, k)])
         present = len(keys) - len(absent)
         return [] if type(need) in (int, float) and present >= need else absent
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from ..env import charge_walk
 from ..values import norm_number, to_number, truthy
 from .arrays import compile_iteration, items_of, scoped_eval
 
@@ -63,7 +64,7 @@ def build_sum_of(c, args, ptr):
     return sum_of
 
 
-def _key(value):
+def _key(value, env):
     t = type(value)
     if t is bool:
         return ("b", value)
@@ -71,6 +72,7 @@ def _key(value):
         return ("n", value)
     if t is str:
         return ("s", value)
+    charge_walk(env, value)     # the JSON text is as long as the value's logical size
     return ("j", json.dumps(value, sort_keys=True, separators=(",", ":")))
 
 
@@ -80,7 +82,7 @@ def build_count_distinct(c, args, ptr):
 
     def count_distinct(data, env):
         items = items_of(array_fn(data, env), "count_distinct", env, cost)
-        return len({_key(r) for r in _results(body, items, env, scoped) if r is not None})
+        return len({_key(r, env) for r in _results(body, items, env, scoped) if r is not None})
 
     return count_distinct
 

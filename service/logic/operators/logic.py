@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..env import scope_stack
+from ..env import charge_walk, scope_stack
 from ..errors import RuleEvalError, RuleLimitError
-from ..values import truthy
+from ..values import short, truthy
 
 
 def build_if(c, args, ptr):
@@ -139,9 +139,12 @@ def build_throw(c, args, ptr):
 
     def throw(data, env):
         value = f(data, env)
+        if type(value) is dict or type(value) is list:
+            charge_walk(env, value)     # whoever shows the error walks the value
         if type(value) is dict:
-            raise RuleEvalError(value.get("type"), f"thrown: {value.get('type')}", payload=value)
-        raise RuleEvalError(value, f"thrown: {value}")
+            kind = value.get("type")
+            raise RuleEvalError(kind, f"thrown: {kind if type(kind) is str else short(kind)}", payload=value)
+        raise RuleEvalError(value, f"thrown: {value if type(value) is str else short(value)}")
 
     return throw
 
