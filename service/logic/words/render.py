@@ -392,9 +392,11 @@ class Teller:
             if special is not None:
                 return special
         names = []
-        for key in keys:
+        for i, key in enumerate(keys):
             node = node.child(key)
-            names.append(node.title() or str(key))
+            title = node.title()
+            if title or i == len(keys) - 1:   # an untitled step (weights.commission) is left out
+                names.append(title or str(key))
         text = names[0]
         for name in names[1:]:
             text = self.p.say("of", a=text, b=name)
