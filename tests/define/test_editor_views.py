@@ -233,7 +233,7 @@ def test_save_applies_if_and_whole_item(admin_client, version):
     response = admin_client.post(_url(first, "save?part=item"), {"text": _text(item), "note": ""})
     assert response.status_code == 302
     second = PackVersion.select().order_by(PackVersion.id.desc()).get()
-    assert second.parent_id == first.id and second.version == "1.0.2"
+    assert second.parent_id == first.id and second.version == "1.1.2"
     assert second.pack().item("fr-first-topic").weight == 3
     assert second.pack().item("fr-first-topic").finding == "第一议题学习不足"
     assert second.note == "在线编辑：条目 fr-first-topic 的整个条目"

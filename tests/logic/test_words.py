@@ -100,6 +100,12 @@ def test_deep_and_huge_rules_are_cut_not_crashed():
 def test_pretty_json_keeps_chinese_and_operators_readable():
     text = pretty_json({">=": [{"var": "谈话"}, 1]})
     assert '">="' in text and "谈话" in text and "\\u" not in text
+    rule = {"and": [{"===": [{"var": "law_enforcement"}, True]}, {">=": [{"var": "subordinate_units"}, 3]}]}
+    assert json.loads(pretty_json(rule)) == rule and all(len(line) <= 48 for line in pretty_json(rule).splitlines())
+    deep = 1
+    for _ in range(5000):
+        deep = {"!": deep}
+    assert pretty_json(deep)
 
 
 def test_every_rule_of_the_default_pack_reads_as_words_in_both_languages():
@@ -152,3 +158,4 @@ def test_any_valid_rule_renders_without_error(rule, locale):
             assert isinstance(text, str) and text
             assert "\\u003" not in text   # never the HTML-safe escapes of < > &
             json.dumps(text)
+    assert isinstance(pretty_json(rule), str)

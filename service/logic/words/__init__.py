@@ -54,12 +54,30 @@ def check(rule: Any, vocabulary: Vocabulary) -> str:
     return condition(rule, vocabulary)
 
 
-def pretty_json(rule: Any) -> str:
-    """The rule as indented JSON with Chinese kept readable (for the one-click JSON view)."""
+def pretty_json(rule: Any, width: int = 40) -> str:
+    """The rule as JSON for people (for the one-click view): Chinese kept readable, short
+    parts on one line, longer ones broken up and indented, so it fits a narrow column."""
+    def one_line(v):
+        return json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
+
+    def render(v, indent):
+        flat = one_line(v)
+        if not isinstance(v, (dict, list)) or len(flat) + indent <= width or not v:
+            return flat
+        pad = " " * (indent + 2)
+        if isinstance(v, dict):
+            inner = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {render(x, indent + 2)}" for k, x in v.items()]
+            return "{\n" + ",\n".join(inner) + "\n" + " " * indent + "}"
+        inner = [pad + render(x, indent + 2) for x in v]
+        return "[\n" + ",\n".join(inner) + "\n" + " " * indent + "]"
+
     try:
-        return json.dumps(rule, ensure_ascii=False, indent=2)
+        return render(rule, 0)
     except (TypeError, ValueError, RecursionError):
-        return repr(rule)
+        try:
+            return json.dumps(rule, ensure_ascii=False)
+        except (TypeError, ValueError, RecursionError):
+            return "…"   # nested too deeply to print (a pack check refuses such a rule anyway)
 
 
 def _safe(fn, rule, vocabulary: Vocabulary) -> str:
