@@ -39,3 +39,21 @@ def test_pack_browser_and_plan_page_tell_rules_in_words(page, login, make_user, 
     page.screenshot(path=str(screenshot_dir / "plan-rules-in-words.png"), full_page=True)
     page.locator("table.plan-table").first.screenshot(path=str(screenshot_dir / "plan-rules-table.png"))
     assert not [u for u in missing if u.endswith("favicon.ico") or "favicon" in u], missing
+
+
+def test_try_it_does_not_trust_a_rule_the_checker_flags(page, login, make_user, version, units, screenshot_dir):
+    make_user("admin", "admin")
+    login(page, "admin")
+    page.goto(f"/define/packs/{version.id}/items/fr-talk-team/edit?part=check")
+    result = page.locator("#tryit-result")
+    page.get_by_role("button", name="运行").click()
+    result.locator(".outcome").wait_for()
+    assert "达标" in result.inner_text() and "不可信" not in result.inner_text()   # the sample fits 班子成员
+    editor = page.locator("#editor-text")
+    editor.fill(json.dumps({">=": [{"count_if": [{"var": "records"}]}, {"var": "targett"}]}, indent=2))
+    editor.press("End")
+    page.locator("#editor-messages").get_by_text("targett").first.wait_for()
+    page.get_by_role("button", name="运行").click()
+    result.get_by_text("下面的结果不可信").wait_for()
+    assert result.locator(".outcome-untrusted").is_visible() and not result.locator(".outcome-true").count()
+    page.screenshot(path=str(screenshot_dir / "tryit-untrusted.png"), full_page=True)
