@@ -108,3 +108,10 @@ def test_without_records_only_prohibitions_are_met():
         run = tryit.try_rule(item.check, data, tryit.sample_today(item))
         prohibition = re.match(r'\{"==": \[\{"count_if"', json.dumps(item.check)) is not None
         assert run.truthy == prohibition, item.id
+
+
+def test_the_pages_with_rules_in_words_also_answer_htmx(admin_client, version):
+    for url in (f"/define/packs/{version.id}", f"/define/packs/{version.id}/items/fr-talk-team",
+                f"/define/packs/{version.id}/forms/talk"):
+        response = admin_client.get(url, headers={"HX-Request": "true"})
+        assert response.status_code == 200 and "rule-words" in response.get_data(as_text=True), url
