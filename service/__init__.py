@@ -60,6 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     from .web import context
     context.init_app(app)
+    from .web import words
+    words.init_app(app)
 
     from .home.views import bp as home_bp
     from .auth.views import bp as auth_bp

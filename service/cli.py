@@ -7,11 +7,35 @@ engine, form and pack commands work on files alone.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 import sys
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+
+NOT_UPGRADED = ("数据库尚未升级，请先运行 `dutyloop db upgrade` "
+                "/ the database is not upgraded: run `dutyloop db upgrade` first ({pending} pending)")
+
+
+def needs_schema(f):
+    """Refuse to run a database command on a database whose migrations are not all applied:
+    a clear sentence instead of a traceback about a missing table. Put it under
+    ``@with_appcontext``."""
+    @functools.wraps(f)
+    def checked(*args, **kwargs):
+        import peewee
+
+        from .db import database
+        from .migrations import pending
+        try:
+            missing = pending(database.obj)
+        except peewee.DatabaseError as exc:
+            raise click.ClickException(f"数据库无法访问 / cannot reach the database: {exc}") from None
+        if missing:
+            raise click.ClickException(NOT_UPGRADED.format(pending=", ".join(missing)))
+        return f(*args, **kwargs)
+    return checked
 
 
 def _create_app():
@@ -47,6 +71,7 @@ user_cli = click.Group("user", help="Accounts.")
 @click.option("--unit", "unit_code", help="Unit code, required for --role unit.")
 @click.option("--password", help="Password (default: prompt; '-' reads one line from stdin).")
 @with_appcontext
+@needs_schema
 def user_create(username, role, display_name, unit_code, password):
     """Create an account."""
     from . import audit
@@ -80,6 +105,7 @@ token_cli = click.Group("token", help="Personal API tokens.")
 @click.option("--name", "name", required=True, help="What the token is for (shown on the account page).")
 @click.option("--days", type=int, default=None, help="Days until it expires (default 90, at most 366).")
 @with_appcontext
+@needs_schema
 def token_create(username, scope, name, days):
     """Make an API token for USERNAME and print it alone on stdout (it is shown only once)."""
     from . import audit
@@ -102,6 +128,7 @@ def token_create(username, scope, name, days):
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the instance already has users.")
 @with_appcontext
+@needs_schema
 def demo(if_empty):
     """Load the invented demo data: units, leaders, accounts, the default pack and 2022 plans."""
     from flask import current_app
@@ -120,6 +147,7 @@ def demo(if_empty):
 @click.argument("directory", type=click.Path(exists=True, file_okay=False), default=".")
 @click.option("--publish", is_flag=True, help="Also publish the installed version.")
 @with_appcontext
+@needs_schema
 def pack_install(directory, publish):
     """Check the pack in DIRECTORY and store it as an immutable version."""
     from . import audit
@@ -143,6 +171,7 @@ def pack_install(directory, publish):
 @click.command("publish")
 @click.argument("version_id", type=int)
 @with_appcontext
+@needs_schema
 def pack_publish(version_id):
     """Publish the stored version VERSION_ID (the previous one is retired)."""
     from . import audit
@@ -157,6 +186,7 @@ def pack_publish(version_id):
 
 @click.command("versions")
 @with_appcontext
+@needs_schema
 def pack_versions():
     """List stored pack versions, newest first."""
     from .packs.store import PackVersion
@@ -172,6 +202,7 @@ plans_cli = click.Group("plans", help="Annual duty plans (年度任务清单).")
 @click.option("--year", type=int, required=True)
 @click.option("--publish", is_flag=True, help="Publish the generated plans to their units.")
 @with_appcontext
+@needs_schema
 def plans_generate(year, publish):
     """Generate every active unit's plan for YEAR from the published pack version."""
     from . import audit
@@ -196,6 +227,7 @@ def plans_generate(year, publish):
 @click.option("--workers", default=2, show_default=True, help="Worker threads taking tasks from the queue.")
 @click.option("--no-periodic", is_flag=True, help="Do not enqueue periodic tasks from this consumer.")
 @with_appcontext
+@needs_schema
 def worker(workers, no_periodic):
     """Run a task consumer (Huey) on the queue the settings name; Ctrl-C stops it."""
     import logging
@@ -224,6 +256,7 @@ files_cli = click.Group("files", help="Evidence files.")
 
 @files_cli.command("cleanup")
 @with_appcontext
+@needs_schema
 def files_cleanup():
     """Delete pending uploads no record or draft refers to (what the hourly task does; for cron)."""
     from flask import current_app

@@ -42,3 +42,19 @@ def test_demo_generates_and_prints_a_password_when_none_is_set(app):
 def test_db_upgrade_reports_up_to_date(app):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_database_commands_on_a_database_not_yet_upgraded_say_to_upgrade_first(tmp_path):
+    from service import create_app
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+                      "SECRET_KEY": "test"})
+    runner = app.test_cli_runner()
+    for args in (["pack", "versions"], ["plans", "generate", "--year", "2022"], ["user", "create", "x", "--role",
+                                                                               "admin", "--password", "long-password"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "run `dutyloop db upgrade` first" in result.output and "Traceback" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(args=["pack", "versions"])
+    assert result.exit_code == 0 and "db upgrade" not in result.output

@@ -20,6 +20,7 @@ from ..units.models import Unit
 from ..web.errors import AppError, NotFound
 from ..web.ids import parse_id
 from ..web.render import render
+from ..web.words import item_check, rule_applies
 from . import editor, tryit
 from .blueprint import bp
 from .pack_views import preview_html, version_or_404
@@ -88,7 +89,7 @@ def _page(version, pack, target, *, text: str | None = None, status: int = 200, 
         period_day = tryit.sample_today(item)
     else:
         period_day = today
-    preview = preview_error = None
+    preview = preview_error = schema = None
     if form is not None:
         schema = check.value if check.parsed and isinstance(check.value, dict) else None
         preview, preview_error = preview_html(schema) if schema is not None else (
@@ -103,6 +104,7 @@ def _page(version, pack, target, *, text: str | None = None, status: int = 200, 
                   units=_units() if item else [], note=_default_note(target) if note is None else note,
                   next_version=editor.bump_version(version.version, _taken_versions(version.pack_id)),
                   can_save=current_user.is_admin, preview=preview, preview_error=preview_error,
+                  preview_schema=schema,
                   max_kb=editor.MAX_EDIT_BYTES // 1024, form_fields=editor.form_fields)
 
 
@@ -184,7 +186,13 @@ def _tried(pack, target, text: str, sample_text: str, today: str) -> dict:
         return {"message": _("示例数据有误：%(problem)s", problem=problems[0].message_zh)}
     if not tryit.valid_date(today):
         return {"message": _("“今天”须为日期，格式 YYYY-MM-DD，例如 2022-12-31。")}
-    return {"run": tryit.try_rule(rule, data, today), "kind": "applies_if" if target.part == "applies_if" else "check"}
+    # What the static checker says about the rule goes above the result: a rule that reads a
+    # field its data cannot have may still "pass" (0 >= null), and that result is not to be trusted.
+    problems = editor.check_edit(pack, target, text, whole_pack=False).problems
+    told = (rule_applies(pack, rule) if target.part == "applies_if"
+            else item_check(pack, pack.item(target.id), rule=rule))
+    return {"run": tryit.try_rule(rule, data, today), "kind": "applies_if" if target.part == "applies_if" else "check",
+            "problems": problems, "words": told}
 
 
 @bp.post("/packs/<int:version_id>/items/<item_id>/try")

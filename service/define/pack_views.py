@@ -20,6 +20,7 @@ from ..web.errors import NotFound
 from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.render import render
+from ..web.words import item_applies, item_check
 from . import editor, tryit
 from .blueprint import bp
 from .models import FREQUENCIES
@@ -112,11 +113,12 @@ def pack(version_id: int):
         forms = {fid: f.title for fid, f in pack.forms.items()}
         return export(fmt, f"{version.name} v{version.version}",
                       [_("编号"), _("责任清单"), _("类别"), _("事项"), _("责任主体"), _("频次"), _("目标次数"),
-                       _("佐证表单"), _("权重"), _("监督主体"), _("适用范围"), _("检查规则"), _("问题表述")],
+                       _("佐证表单"), _("权重"), _("监督主体"), _("适用范围"), _("检查规则"), _("问题表述"),
+                       _("适用规则（JSON）"), _("检查规则（JSON）")],
                       ([i.id, lists.get(i.list, i.list), categories.get(i.category, i.category), i.text, i.holder,
                         _(FREQUENCIES.get(i.frequency, i.frequency)), i.min_count, forms.get(i.form, i.form),
-                        i.weight, i.supervisor,
-                        _("所有单位") if i.applies_if is None else _json(i.applies_if), _json(i.check), i.finding]
+                        i.weight, i.supervisor, item_applies(pack, i).text, item_check(pack, i).text, i.finding,
+                        "" if i.applies_if is None else _json(i.applies_if), _json(i.check)]
                        for i in _in_tree_order(pack, items)))
     return render("define/pack.html", version=version, pack=pack, items=items, list_filter=list_filter,
                   tree=_tree(pack, items), lists={lst.id: lst for lst in pack.lists},
@@ -190,6 +192,7 @@ def pack_form(version_id: int, form_id: str):
         raise NotFound(_("表单不存在"))
     html, error = preview_html(form.schema)
     return render("define/pack_form.html", version=version, pack=pack, form=form, preview=html,
+                  preview_schema=form.schema,
                   preview_error=error, pretty=editor.pretty,
                   used_by=[i for i in pack.items if i.form == form_id])
 

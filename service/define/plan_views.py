@@ -60,8 +60,10 @@ def index():
 
 
 def _years(year: int) -> list[int]:
+    """Years with plans, the year shown, this year and next year (plans are drawn up before it starts)."""
     existing = {y for (y,) in Plan.select(Plan.year).distinct().tuples()}
-    return sorted(existing | {year, utcnow().year})
+    this_year = utcnow().year
+    return sorted(existing | {year, this_year, this_year + 1})
 
 
 @bp.post("/plans/generate")

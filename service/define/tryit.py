@@ -83,17 +83,92 @@ EXAMPLE_PROFILE = {"name": "示例单位", "type": "区直单位", "tags": [], "
                    "subordinate_units": 0, "law_enforcement": False}
 
 
+MAX_SAMPLE_RECORDS = 12
+
+
 def check_sample(pack: Pack, item, unit: dict | None = None, *, with_record: bool = True,
                  year: int = DEMO_YEAR) -> dict:
-    """Check data for trying an item's check rule: its first period of ``year``,
-    its target, a unit profile and (optionally) one sample record in the period."""
+    """Check data for trying an item's check rule: its first period of ``year``, its
+    target, a unit profile and (unless ``with_record`` is false) sample records that
+    fit the rule (see ``fitting_records``)."""
     period = sample_period(item, year)
-    records = []
+    unit = unit or EXAMPLE_PROFILE
+    records = fitting_records(pack, item, period, unit) if with_record else []
+    return check_data(item, records, period, unit)
+
+
+def fitting_records(pack: Pack, item, period: str, unit: dict) -> list[dict]:
+    """Records in ``period`` that meet the item's check rule where the pack allows it.
+
+    Candidates are the records of the item's form written in the pack's own tests
+    (first those of cases where the item is expected met), then a record built from
+    the form. Each candidate is tried alone, then repeated up to the number the rule
+    needs (the target, or the unit's subordinate units; at most 12), with its free-text
+    fields numbered so that "different people" rules count each copy. The first set
+    the rule finds met is the sample; when none is, one record of the first candidate
+    (the rule then reads 未达标, and the explanation says why)."""
     form = pack.forms.get(item.form)
-    if with_record and form is not None:
-        middle = dt.date.fromisoformat(periods.period_start(period)) + dt.timedelta(days=9)
-        records.append(sample_record(form.schema, middle.isoformat(), pack_test_records(pack, item.form)))
-    return check_data(item, records, period, unit or EXAMPLE_PROFILE)
+    if form is None:
+        return []
+    start = dt.date.fromisoformat(periods.period_start(period))
+    end = dt.date.fromisoformat(periods.period_end(period))
+    candidates = _candidates(pack, item, form.schema)
+    try:
+        compiled = compile_rule(item.check)
+    except RuleError:
+        compiled = None
+    target = item.target_for(period)
+    counts = sorted({1, *(n for n in (target, unit.get("subordinate_units")) if isinstance(n, int)
+                          and not isinstance(n, bool) and 1 < n <= MAX_SAMPLE_RECORDS)})
+    first = None
+    for candidate in candidates:
+        for n in counts:
+            records = [_sample_copy(form.schema, candidate, i, _spread(start, end, i)) for i in range(n)]
+            first = first or records[:1]
+            if compiled is None:
+                return records
+            try:
+                met = truthy(compiled(check_data(item, records, period, unit), {"today": periods.period_end(period)}))
+            except RuleError:
+                met = False
+            if met:
+                return records
+    return first or []
+
+
+def _candidates(pack: Pack, item, schema: Any) -> list[dict]:
+    met_first = []
+    others = []
+    for test in pack.tests:
+        for case in test.cases:
+            rows = [r for r in case.records.get(item.form, []) if isinstance(r, dict)]
+            (met_first if case.expect.get(item.id) is True else others).extend(rows)
+    built = _sample_value(schema if isinstance(schema, dict) else {}, 0)
+    out, seen = [], set()
+    for record in met_first + others + [built if isinstance(built, dict) else {}]:
+        key = json.dumps(record, sort_keys=True, ensure_ascii=False, default=str)
+        if key not in seen:
+            seen.add(key)
+            out.append(record)
+    return out[:40]
+
+
+def _spread(start: dt.date, end: dt.date, i: int) -> str:
+    return min(start + dt.timedelta(days=9 + i), end).isoformat()
+
+
+def _sample_copy(schema: Any, record: dict, i: int, date: str) -> dict:
+    """A copy of ``record`` dated ``date``; copies after the first number their free-text fields."""
+    copy_ = copy.deepcopy(record)
+    copy_["date"] = date
+    props = schema.get("properties") if isinstance(schema, dict) else None
+    if i and isinstance(props, dict):
+        for name, value in list(copy_.items()):
+            prop = props.get(name)
+            if isinstance(value, str) and isinstance(prop, dict) and "enum" not in prop and "format" not in prop \
+                    and "const" not in prop:
+                copy_[name] = f"{value}{i + 1}"
+    return copy_
 
 
 def sample_today(item, year: int = DEMO_YEAR) -> str:

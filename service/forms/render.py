@@ -21,7 +21,7 @@ from .messages import human_size, msg, norm_locale
 from .model import TRUE_SCHEMA, FormSchema, compile_form, deepcopy_json, schema_types
 from .names import child_name, choice_control, field_id, name_to_pointer, pointer_to_name
 from .text import enum_options, text, title, value_text
-from .widgets import boolean_widget, enum_encoding, registry
+from .widgets import boolean_widget, enum_encoding, must_tick, registry
 
 __all__ = ["render_form", "render_field", "FieldView"]
 
@@ -270,6 +270,10 @@ def _boolean(ctx, node, raw, kind, name, value, present, required, label, trigge
         widget = boolean_widget({"x-widget": "select"}, False)
     view = _base(ctx, "boolean", widget.template, node, name, required, label)
     if widget.template == "checkbox":
+        # Unticked is an answer (false), so a required box enforces nothing and has no mark;
+        # a box that must be ticked (const: true) is enforced whether listed in `required` or not.
+        view.required = must_tick(node)
+    if widget.template == "checkbox":
         view.value = "true"
         view.attrs = _control_attrs(ctx, view, node, trigger)
         if value is True:
@@ -294,6 +298,7 @@ def _multi(ctx, node, raw, kind, name, value, present, required, label, trigger,
     options = enum_options(ctx.fs, items, ctx.locale) or []
     bare = enum_encoding(options)
     view = _base(ctx, "multi", "checkboxes", node, name, required, label)
+    view.required = required and _at_least_one(node)   # nothing ticked is [], which `required` accepts
     chosen = value if isinstance(value, list) else []
     keys = [option_value(v, False) for v in chosen]
     out = []
@@ -316,6 +321,12 @@ def _multi(ctx, node, raw, kind, name, value, present, required, label, trigger,
     view.attrs.pop("id")
     view.hidden = [(name + "/__len", "0")]    # tells the parser the group was on the form
     return view
+
+
+def _at_least_one(node: dict) -> bool:
+    """Whether the validator refuses an empty list here (minItems of 1 or more)."""
+    low = node.get("minItems")
+    return isinstance(low, int) and not isinstance(low, bool) and low >= 1
 
 
 def _const(ctx, node, raw, kind, name, value, present, required, label, trigger, item):
@@ -395,6 +406,7 @@ def _array(ctx, node, raw, kind, name, value, present, required, label, trigger,
     if present and value is not None and not isinstance(value, list):
         return _fallback(ctx, node, raw, kind, name, value, present, required, label, trigger, item)
     view = _base(ctx, "array", "repeat", node, name, required, label)
+    view.required = required and _at_least_one(node)   # no rows is [], which `required` accepts
     values = value if isinstance(value, list) else []
     items_raw = node.get("items", TRUE_SCHEMA)
     items = ctx.fs.resolve(items_raw)

@@ -184,6 +184,8 @@ def _message(fs: FormSchema, error: ValidationError, locale: str) -> tuple[str, 
     if code == "enum":
         return code, msg(loc, "enum")
     if code in ("const",):
+        if limit is True:   # a box that must be ticked (const: true)
+            return code, msg(loc, "const.true")
         return code, msg(loc, "const", limit=_fmt(limit))
     if code in ("minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
                 "multipleOf", "minItems", "maxItems", "minProperties", "maxProperties"):

@@ -106,9 +106,15 @@ def _is_array(fs, node):
     return _single_type(fs, node, "array") and "prefixItems" not in node
 
 
+def must_tick(node: dict) -> bool:
+    """A box that must be ticked: ``{"type": "boolean", "const": true}`` (a checkbox the
+    validator refuses unticked, not a fixed value)."""
+    return node.get("const") is True and node.get("type") == "boolean"
+
+
 registry = Registry()
 registry.add_kind("file", _is_file)
-registry.add_kind("const", lambda fs, n: "const" in n)
+registry.add_kind("const", lambda fs, n: "const" in n and not must_tick(n))
 registry.add_kind("enum", _is_enum)
 registry.add_kind("multi", _is_multi)
 registry.add_kind("object", lambda fs, n: _single_type(fs, n, "object"))
@@ -155,6 +161,8 @@ def boolean_widget(node: dict, required: bool) -> Widget:
     otherwise a tri-state select (未填写/是/否) so 'not answered' survives."""
     hint = node.get("x-widget")
     _, nullable = schema_types(node)
+    if must_tick(node):
+        return registry.widget("boolean", {"x-widget": "checkbox"})
     if hint in ("checkbox", "select"):
         return registry.widget("boolean", node)
     if required and not nullable:

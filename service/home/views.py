@@ -1,7 +1,7 @@
 """Dashboard (工作台) and /healthz."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from ..audit.log import AuditEntry
@@ -36,14 +36,21 @@ def dashboard():
             "records": Record.select().where(Record.unit == current_user.unit_id).count(),
         }
         return render("home/dashboard.html", unit=current_user.unit, mine=mine)
-    stats = {
-        "units": Unit.select().where(Unit.active == True).count(),  # noqa: E712
-        "users": User.select().where(User.active == True).count(),  # noqa: E712
-        "audit": AuditEntry.select().count(),
-    }
+    # Only what this viewer may open: accounts and the audit log are the admin's pages.
+    stats = {"units": Unit.select().where(Unit.active == True).count()}  # noqa: E712
+    if current_user.is_admin:
+        stats["users"] = User.select().where(User.active == True).count()  # noqa: E712
+        stats["audit"] = AuditEntry.select().count()
     recent = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(8)) if current_user.is_admin else []
     return render("home/dashboard.html", stats=stats, recent=recent, unit=None,
                   actions=ACTIONS, object_labels=OBJECT_LABELS)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The site icon where browsers look for it first (pages also link static/favicon.png)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @bp.get("/healthz")

@@ -47,6 +47,12 @@ def applied(db: peewee.Database) -> list[str]:
         return [row.name for row in _Applied.select().order_by(_Applied.name)]
 
 
+def pending(db: peewee.Database) -> list[str]:
+    """Migrations not yet applied to ``db`` (an empty database has them all pending)."""
+    done = {RENAMED.get(name, name) for name in applied(db)}
+    return [name for name in available() if name not in done]
+
+
 def upgrade(db: peewee.Database) -> list[str]:
     """Apply every pending migration to ``db``; return the names applied."""
     done: list[str] = []

@@ -2,39 +2,52 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from .check import check_pack
 from .evaluate import applicable_items
-from .loader import load_pack, parse_json
+from .loader import load_pack, parse_json, read_pack_files
 from .problems import PackError
+from .punctuation import half_width_problems
 
 pack_cli = click.Group("pack", help="Rule packs (清单包): check, preview, install, publish.")
 
 
 @pack_cli.command("check")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print problems as a JSON array.")
+@click.option("--json", "as_json", is_flag=True, help="Print problems (and warnings) as a JSON array.")
 @click.option("--lang", type=click.Choice(["zh", "en", "both"]), default="both", show_default=True,
               help="Language of the printed messages.")
-def check_command(directory, as_json, lang):
+@click.option("--strict", is_flag=True, help="Fail on warnings too (half-width punctuation in Chinese text).")
+def check_command(directory, as_json, lang, strict):
     """Check the pack in DIRECTORY (the folder holding rules/ and forms/).
 
-    Exit status 0 only when the pack has no problems.
+    Also lints the pack's Chinese text for half-width punctuation (warnings).
+    Exit status 0 only when the pack has no problems (and, with --strict, no warnings).
     """
     problems = check_pack(directory)
+    files, _unreadable = read_pack_files(Path(directory))
+    warnings = half_width_problems(files)
     if as_json:
-        click.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))
+        rows = [dict(p.to_dict(), severity="error") for p in problems]
+        rows += [dict(w.to_dict(), severity="warning") for w in warnings]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for p in problems:
             message = {"zh": p.message_zh, "en": p.message_en, "both": p.message}[lang]
             click.echo(f"{p.location()}: {message}")
+        for w in warnings:
+            message = {"zh": w.message_zh, "en": w.message_en, "both": w.message}[lang]
+            click.echo(f"{w.location()}: 提醒 / warning: {message}")
+        if warnings:
+            click.echo(f"{len(warnings)} 个提醒 / {len(warnings)} warning(s)", err=True)
         if problems:
             click.echo(f"{len(problems)} 个问题 / {len(problems)} problem(s)", err=True)
         else:
             click.echo("清单包检查通过 / pack is clean", err=True)
-    raise SystemExit(1 if problems else 0)
+    raise SystemExit(1 if problems or (strict and warnings) else 0)
 
 
 @pack_cli.command("items")

@@ -6,6 +6,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from ..cli import needs_schema
+
 units_cli = click.Group("units", help="The unit registry (单位).")
 
 _ACTIONS = {"create": "新增", "update": "更新", "unchanged": "无变化"}
@@ -15,6 +17,7 @@ _ACTIONS = {"create": "新增", "update": "更新", "unchanged": "无变化"}
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
 @with_appcontext
+@needs_schema
 def import_units(file: Path, dry_run: bool):
     """Create or update units from a CSV or XLSX FILE (all rows or none)."""
     from .. import audit

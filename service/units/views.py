@@ -84,24 +84,25 @@ def show(unit_id: int):
     children = list(Unit.select().where(Unit.parent == unit).order_by(Unit.code)) if staff else []
     unit_plans = list(Plan.select(Plan, *PackVersion.light_fields()).join(PackVersion)
                       .where(Plan.unit == unit).order_by(Plan.year.desc())) if staff else []
+    # The preview is for the year of the newest plan listed beside it, so the two agree.
+    year = unit_plans[0].year if unit_plans else utcnow().year
     return render("units/show.html", unit=unit, users=users, children=children, plans=unit_plans,
-                  plan_statuses=PLAN_STATUSES, applicable=_applicable(unit) if staff else None)
+                  plan_statuses=PLAN_STATUSES, applicable=_applicable(unit, year) if staff else None)
 
 
-def _applicable(unit: Unit) -> dict | None:
-    """What the published pack gives this unit now, and which items it gets because of
+def _applicable(unit: Unit, year: int) -> dict | None:
+    """What the published pack gives this unit in ``year``, and which items it gets because of
     its profile (type, tags, risk areas, ...): the effect of editing the profile, at a glance."""
     version = PackVersion.current()
     if version is None:
         return None
     pack = version.pack()
-    year = utcnow().year
     try:
         items = applicable_items(pack, unit.profile(), today=f"{year}-01-01", cache=rule_cache(version))
     except ItemRuleError as exc:
         return {"version": version, "year": year, "error": _("条目 %(item)s 的适用规则无法计算：%(reason)s",
                                                              item=exc.item_id, reason=exc.reason_zh)}
-    return {"version": version, "year": year, "count": len(items), "total": len(pack.items),
+    return {"version": version, "year": year, "count": len(items), "total": len(pack.items), "pack": pack,
             "by_profile": [item for item in items if item.applies_if is not None],
             "lists": {lst.id: lst.name for lst in pack.lists}}
 

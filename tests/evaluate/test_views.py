@@ -133,7 +133,7 @@ def test_the_leader_page_explains_and_records_what_follows(admin_client, review)
     session, bureau, street = _closed(review)
     url = f"/evaluate/leaders/{street.id}"
     page = admin_client.get(url).get_data(as_text=True)
-    assert "怎样算出来的" in page and "综合评议等次:90 分及以上" in page and "&#34;rule&#34;" in page
+    assert "怎样算出来的" in page and "综合评议等次：90 分及以上" in page and "&#34;rule&#34;" in page
     assert "委员甲的点评" in page and "匿名评议" in page
     admin_client.post(f"{url}/notes", {"kind": "question", "speaker": "区纪委委员",
                                        "text": "综合行政执法局下属单位多，作为一把手你如何加强对下属单位的监管？"})

@@ -40,7 +40,38 @@ def test_check_json_output(tmp_path):
     problems = json.loads(result.stdout)
     assert {"file": "rules/items/first-responsible.json", "pointer": pointer + "/form", "code": "ref-unknown-form"} \
         .items() <= problems[0].items()
-    assert set(problems[0]) == {"file", "pointer", "code", "message_zh", "message_en"}
+    assert set(problems[0]) == {"file", "pointer", "code", "message_zh", "message_en", "severity"}
+    assert problems[0]["severity"] == "error"
+
+
+def test_check_warns_about_half_width_punctuation_in_chinese_text(tmp_path):
+    pack = copy_pack(tmp_path)
+    pointer = edit_item(pack, "fr-talk-young", text="经常性与年轻干部开展谈心谈话,每半年至少2次(含集体谈话)")
+    result = CliRunner().invoke(pack_cli, ["check", str(pack)])
+    assert result.exit_code == 0, result.output          # a warning does not fail the check …
+    assert (f"rules/items/first-responsible.json#{pointer}/text: 提醒 / warning: 中文文字中有半角标点，应改为全角："
+            "经常性与年轻干部开展谈心谈话，每半年至少2次（含集体谈话）") in result.stdout
+    assert "1 个提醒" in result.stderr
+    strict = CliRunner().invoke(pack_cli, ["check", "--strict", str(pack)])
+    assert strict.exit_code == 1                          # … unless --strict
+    rows = json.loads(CliRunner().invoke(pack_cli, ["check", "--json", str(pack)]).stdout)
+    assert [(r["code"], r["severity"]) for r in rows] == [("text-half-width", "warning")]
+
+
+def test_the_default_pack_has_no_half_width_punctuation_in_its_chinese_text():
+    result = CliRunner().invoke(pack_cli, ["check", "--strict", str(ROOT)])
+    assert result.exit_code == 0 and "warning" not in result.stdout, result.output
+
+
+def test_the_lint_leaves_option_values_ids_english_and_numbers_alone():
+    from service.packs.punctuation import full_width, half_width_problems
+    files = {"forms/x.json": {"title": "记录(示例)", "x-i18n": {"en": {"title": "Record (example)"}},
+                              "properties": {"kind": {"title": "类别", "enum": ["党委(党组)会议"]},
+                                             "n": {"title": "金额 10,000 元", "description": "时间 12:30,地点"}}},
+             "rules/tests/a.json": {"cases": [{"name": "名称(测试)"}]}}
+    assert [(p.file, p.pointer) for p in half_width_problems(files)] == [
+        ("forms/x.json", "/title"), ("forms/x.json", "/properties/n/description")]
+    assert full_width("时间 12:30, 地点 (会议室)") == "时间 12:30，地点（会议室）"
 
 
 def test_check_json_output_for_clean_pack_is_empty_list():

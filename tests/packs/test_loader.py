@@ -28,7 +28,7 @@ def test_item_fields_come_from_json_with_list_defaults(pack):
     assert item.frequency == "half-yearly" and item.min_count == 2
     assert item.form == "talk"
     assert item.finding == "对年轻干部谈心谈话未经常性开展"
-    assert item.holder == "党委(党组)书记(一把手)"  # inherited from the list
+    assert item.holder == "党委（党组）书记（一把手）"  # inherited from the list
     assert item.file == "rules/items/first-responsible.json"
     assert pack.item("fr-personnel-check").supervisor == "区委组织部"  # item override
     assert pack.item("fr-check-quarterly").supervisor == "区纪委监委派驻纪检监察组"  # list default

@@ -13,7 +13,7 @@ def test_fill_a_decision_record(page, login, make_user, units, unit_plan, screen
     login(page, "clerk")
     page.goto("/perform/fill/decision")
     form = page.locator("form.record-form")
-    amount = form.get_by_label("涉及金额(万元)")
+    amount = form.get_by_label("涉及金额（万元）")
 
     # The amount appears only for money and project decisions, re-rendered by the server.
     assert amount.count() == 0
@@ -78,7 +78,7 @@ def test_a_click_right_after_typing_is_not_lost(page, login, make_user, units, u
     page.goto("/perform/fill/decision")
     form = page.locator("form.record-form")
     form.get_by_label("大额资金使用").check()
-    amount = form.get_by_label("涉及金额(万元)")
+    amount = form.get_by_label("涉及金额（万元）")
     amount.wait_for()
     page.wait_for_load_state("networkidle")
     amount.fill("120")
@@ -116,7 +116,7 @@ def test_an_answer_given_while_a_refresh_is_in_flight_is_kept(page, login, make_
     page.fill('[name="topic"]', "街道食堂外包")      # and a text typed meanwhile
     held[0].continue_()
     page.wait_for_load_state("networkidle")
-    form.get_by_label("涉及金额(万元)").wait_for()  # the queued refresh saw the new category
+    form.get_by_label("涉及金额（万元）").wait_for()  # the queued refresh saw the new category
 
     assert leader.is_checked()
     assert form.get_by_label("大额资金使用").is_checked()
