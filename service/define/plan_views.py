@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 import peewee
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -123,7 +123,7 @@ def plan(plan_id: int):
     template = {"map": "define/plan_map.html", "print": "define/plan_print.html"}.get(view, "define/plan.html")
     return render(template, plan=plan, tree=tree, list_names=list_names, category_names=category_names,
                   frequencies=FREQUENCIES, statuses=PLAN_STATUSES, editable=editable, due_text=due_text,
-                  pack=pack, view=view, errors={})
+                  pack=pack, view=view, row_errors={}, add_errors={}, add_values={})
 
 
 def _item(plan_id: int, item_pk: int) -> PlanItem:
@@ -133,22 +133,36 @@ def _item(plan_id: int, item_pk: int) -> PlanItem:
     return item
 
 
-def _item_response(item: PlanItem, error: str | None = None, status: int = 200):
-    """After a change: htmx gets the item's row again (and the revision badge), others a redirect."""
+def _plan_page(plan: Plan, *, status: int = 200, row_errors=None, add_errors=None, add_values=None):
+    """The editable plan page, with refusals shown next to the fields they are about."""
+    tree, list_names, category_names = plans.grouped(plan, include_disabled=True)
+    return render("define/plan.html", status=status, plan=plan, tree=tree, list_names=list_names,
+                  category_names=category_names, frequencies=FREQUENCIES, statuses=PLAN_STATUSES, editable=True,
+                  due_text=due_text, pack=plan.pack_version.pack(), view="list", row_errors=row_errors or {},
+                  add_errors=add_errors or {}, add_values=add_values or {})
+
+
+def _item_response(item: PlanItem, error: str | None = None, status: int = 200, field: str = ""):
+    """After a change: htmx gets the item's row again (and the revision badge), others the page.
+
+    A refusal is shown next to the field it is about (``field``), with the
+    value that stays saved, so a clerk never mistakes a refused value for a kept one.
+    """
     if is_htmx():
         plan = item.plan
         return render("define/_plan_item.html", block="row", status=status if error else 200, item=item, plan=plan,
-                      editable=True, frequencies=FREQUENCIES, due_text=due_text, error=error, oob=True)
+                      editable=True, frequencies=FREQUENCIES, due_text=due_text, error=error, error_field=field,
+                      oob=True)
     if error:
-        flash(error, "error")
+        return _plan_page(item.plan, status=status, row_errors={item.id: (error, field)})
     return redirect(url_for("define.plan", plan_id=item.plan_id) + f"#item-{item.id}")
 
 
-def _apply(item: PlanItem, change):
+def _apply(item: PlanItem, change, field: str = ""):
     try:
         change()
     except plans.PlanError as exc:
-        return _item_response(item, exc.translated(_), 422)
+        return _item_response(PlanItem.get_by_id(item.id), exc.translated(_), 422, field)
     except peewee.IntegrityError:
         return _item_response(item, _("该清单刚被他人修改，请刷新页面后重试。"), 409)
     return _item_response(PlanItem.get_by_id(item.id))
@@ -160,7 +174,7 @@ def set_enabled(plan_id: int, item_pk: int):
     """Switch an item off (with a reason) or back on."""
     item = _item(plan_id, item_pk)
     enabled = request.form.get("enabled") == "1"
-    return _apply(item, lambda: plans.set_enabled(item, enabled, request.form.get("reason", "")))
+    return _apply(item, lambda: plans.set_enabled(item, enabled, request.form.get("reason", "")), "reason")
 
 
 @bp.post("/plans/<int:plan_id>/items/<int:item_pk>/target")
@@ -168,7 +182,7 @@ def set_enabled(plan_id: int, item_pk: int):
 def set_target(plan_id: int, item_pk: int):
     """Change an item's target count per period."""
     item = _item(plan_id, item_pk)
-    return _apply(item, lambda: plans.set_target(item, request.form.get("min_count", "")))
+    return _apply(item, lambda: plans.set_target(item, request.form.get("min_count", "")), "min_count")
 
 
 @bp.post("/plans/<int:plan_id>/items/<int:item_pk>/due")
@@ -176,7 +190,7 @@ def set_target(plan_id: int, item_pk: int):
 def set_due(plan_id: int, item_pk: int):
     """Give an item a fixed due date (or clear it)."""
     item = _item(plan_id, item_pk)
-    return _apply(item, lambda: plans.set_due_date(item, request.form.get("due_date", "")))
+    return _apply(item, lambda: plans.set_due_date(item, request.form.get("due_date", "")), "due_date")
 
 
 @bp.post("/plans/<int:plan_id>/items")
@@ -189,17 +203,26 @@ def add_item(plan_id: int):
     form = request.form
     list_id, _sep, category_id = form.get("category", "").partition("/")
     try:
-        plans.add_custom_item(plan, list_id=list_id, category_id=category_id, text=form.get("text", ""),
-                              frequency=form.get("frequency", ""), min_count=form.get("min_count", ""),
-                              due_date=form.get("due_date", ""), form=form.get("form", ""))
-    except plans.PlanError as exc:
-        flash(exc.translated(_), "error")
-        return redirect(url_for("define.plan", plan_id=plan.id) + "#add-item")
-    except peewee.IntegrityError:
-        flash(_("该清单刚被他人修改，请刷新页面后重试。"), "error")
-        return redirect(url_for("define.plan", plan_id=plan.id))
+        item = plans.add_custom_item(plan, list_id=list_id, category_id=category_id, text=form.get("text", ""),
+                                     frequency=form.get("frequency", ""), min_count=form.get("min_count", ""),
+                                     due_date=form.get("due_date", ""), form=form.get("form", ""))
+    except (plans.PlanError, peewee.IntegrityError) as exc:
+        # The refusal goes where the clerk is: next to the fields of this form,
+        # which keeps what was typed (not in the flash bar at the top of the page).
+        errors = (exc.by_field(_) if isinstance(exc, plans.PlanError)
+                  else {"": _("该清单刚被他人修改，请刷新页面后重试。")})
+        values = {k: form.get(k, "") for k in ("text", "category", "frequency", "min_count", "due_date", "form")}
+        if is_htmx():
+            return render("define/plan.html", block="add_item", status=422, plan=plan, pack=plan.pack_version.pack(),
+                          frequencies=FREQUENCIES, add_errors=errors, add_values=values, editable=True)
+        return _plan_page(plan, status=422, add_errors=errors, add_values=values)
     flash(_("已添加自定事项。"), "success")
-    return redirect(url_for("define.plan", plan_id=plan.id) + "#add-item")
+    target = url_for("define.plan", plan_id=plan.id) + f"#item-{item.id}"
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 @bp.post("/plans/<int:plan_id>/publish")
