@@ -151,8 +151,8 @@ class _Context:
                 "hx": {"refresh": urls["refresh"], "validate_field": urls["validate_field"],
                        "swap": "morph:outerHTML"}}
 
-    def render(self, data, errors=None, choices=None) -> str:
-        return render_form(self.schema, data, errors, **self.options(choices))
+    def render(self, data, errors=None, choices=None, summary: bool = True) -> str:
+        return render_form(self.schema, data, errors, summary=summary, **self.options(choices))
 
 
 def _read(ctx: _Context):
@@ -252,7 +252,10 @@ def refresh(form_id: str):
     ctx = _Context(form_id)
     post, upload_errors = _read(ctx)
     draft = _autosave(ctx, post.data)
-    return ctx.render(post.data, upload_errors or None, post.choices) + _saved_badge(draft), \
+    # The field just changed and those already showing an error keep (or get)
+    # their messages: a refresh must not wipe what the clerk still has to fix.
+    errors = upload_errors + post.visible(validate(ctx.schema, post.data, locale=_locale()))
+    return ctx.render(post.data, errors or None, post.choices, summary=post.summary) + _saved_badge(draft), \
         (422 if upload_errors else 200), {"Vary": "HX-Request"}
 
 
@@ -267,8 +270,10 @@ def validate_field(form_id: str):
     all_errors = validate(ctx.schema, post.data, locale=_locale())
     errors = upload_errors + errors_for(all_errors, "/" + field)
     html = render_field(ctx.schema, field, post.data, errors, **ctx.options(post.choices))
-    # Keep a summary from a refused submit true: fixed problems leave it.
-    summary = render_summary(ctx.schema, post.data, all_errors, oob=True, **ctx.options(post.choices))
+    # Keep a summary from a refused submit true: fixed problems leave it, and
+    # it lists only what the fields show. Always sent: the placeholder is always there.
+    shown = upload_errors + post.visible(all_errors) if post.summary else []
+    summary = render_summary(ctx.schema, post.data, shown, oob=True, **ctx.options(post.choices))
     return html + summary + _saved_badge(draft), 200, {"Vary": "HX-Request"}
 
 
