@@ -58,8 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web import errors, security
     errors.init_app(app)
     security.init_app(app)
-    from .web import context
+    from .web import context, times
     context.init_app(app)
+    times.init_app(app)
 
     from .home.views import bp as home_bp
     from .auth.views import bp as auth_bp

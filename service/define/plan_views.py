@@ -15,6 +15,7 @@ from ..units.models import Unit
 from ..web.errors import AppError, Forbidden, NotFound
 from ..web.export import export, wanted_format
 from ..web.render import is_htmx, render
+from ..web.times import local_iso
 from . import plans
 from .blueprint import bp
 from .models import FREQUENCIES, PLAN_STATUSES, Plan, PlanItem, PlanRevision
@@ -267,6 +268,6 @@ def revisions(plan_id: int):
                         it.get("disabled_reason") or ""] for it in shown.snapshot or []))
     if fmt:
         return export(fmt, _("%(unit)s%(year)s年度任务清单修订记录", unit=plan.unit.name, year=plan.year),
-                      [_("修订"), _("时间(UTC)"), _("操作人"), _("变更说明")],
-                      ([r.number, r.at.isoformat(timespec="seconds"), r.actor_name, r.summary] for r in rows))
+                      [_("修订"), _("时间"), _("操作人"), _("变更说明")],
+                      ([r.number, local_iso(r.at), r.actor_name, r.summary] for r in rows))
     return render("define/revisions.html", plan=plan, revisions=rows, shown=shown, frequencies=FREQUENCIES)

@@ -26,6 +26,7 @@ from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.paging import paged
 from ..web.render import is_htmx, render
+from ..web.times import local_iso, local_time
 from . import records
 from .models import Draft, Record, StoredFile
 
@@ -99,8 +100,8 @@ def _records_list():
         query = query.where(Record.form_id == form_id)
     fmt = wanted_format()
     if fmt:
-        return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间(UTC)"), _("规则包版本")],
-                      ([r.id, r.unit.name, _form_title(r), r.record_date or "", r.created_at.isoformat(timespec="seconds"),
+        return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间"), _("规则包版本")],
+                      ([r.id, r.unit.name, _form_title(r), r.record_date or "", local_iso(r.created_at),
                         r.pack_version.label] for r in query))
     listing = paged(query)
     return render("perform/records.html", block="results", records=listing.pop("rows"), **listing,
@@ -207,8 +208,8 @@ def _autosave(ctx: _Context, data: dict) -> Draft:
 
 def _saved_badge(draft: Draft) -> str:
     """The out-of-band "saved" note next to the submit button."""
-    note = _("已自动保存草稿 %(time)s", time=draft.updated_at.strftime("%H:%M:%S"))
-    return f'<span id="draft-status" hx-swap-oob="true" class="muted">{escape(note)} (UTC)</span>'
+    note = _("已自动保存草稿 %(time)s", time=local_time(draft.updated_at, "time"))
+    return f'<span id="draft-status" hx-swap-oob="true" class="muted">{escape(note)}</span>'
 
 
 
