@@ -45,3 +45,21 @@ def page_urls(app, client, **values_for_user) -> list[str]:
     if plan in urls:
         urls += [plan + "?view=map", plan + "?view=print"]
     return urls
+
+
+def user_page_urls(app, client, username: str) -> list[str]:
+    """``page_urls`` for ``username``: a unit user's own plan, unit and record, and
+    the talk form a unit clerk fills most."""
+    from service.define.models import Plan
+    from service.perform.models import Record
+    user = User.get(User.username == username)
+    own = {}
+    if user.unit_id:
+        plan = Plan.select().where(Plan.unit == user.unit_id).order_by(Plan.year.desc()).first()
+        record = Record.select().where(Record.unit == user.unit_id).first()
+        own = {"unit_id": user.unit_id, **({"plan_id": plan.id} if plan else {}),
+               **({"record_id": record.id} if record else {})}
+    urls = page_urls(app, client, **own)
+    if user.unit_id and "/perform/fill/talk" not in urls:
+        urls.append("/perform/fill/talk")
+    return urls

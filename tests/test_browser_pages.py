@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from service.auth.models import User
 from service.define.models import Plan
 from service.demo import load_demo
-from tests.site_map import ROLES, page_urls
+from tests.site_map import ROLES, user_page_urls
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,17 +44,7 @@ def demo(app, client):
 def _urls(app, client, username: str) -> list[str]:
     signed_in = type(client)(app.test_client())
     assert signed_in.login(username, PASSWORD).status_code == 302
-    user = User.get(User.username == username)
-    own = {}
-    if user.unit_id:
-        from service.perform.models import Record
-        plan = Plan.get((Plan.unit == user.unit_id) & (Plan.year == 2022))
-        record = Record.select().where(Record.unit == user.unit_id).first()
-        own = {"plan_id": plan.id, "unit_id": user.unit_id, **({"record_id": record.id} if record else {})}
-    urls = page_urls(app, signed_in, **own)
-    if user.unit_id:
-        urls.append("/perform/fill/talk")
-    return urls
+    return user_page_urls(app, signed_in, username)
 
 
 def _browser_login(page, username: str) -> None:

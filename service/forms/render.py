@@ -507,6 +507,12 @@ def _summary(ctx: _Ctx) -> list[dict]:
     return [entry for _, entry in out]
 
 
+def _summary_title(ctx: _Ctx) -> str:
+    count = len(ctx.error_list)
+    title = ctx.m("ui.errors_title_one") if count == 1 else ""
+    return title if title and title != "ui.errors_title_one" else ctx.m("ui.errors_title", count=count)
+
+
 def render_form(schema: Any, data: Any = None, errors: Any = None, *, locale: str = "zh-CN",
                 **options: Any) -> str:
     """Render the form's fields (plus an error summary) as HTML.
@@ -525,7 +531,7 @@ def render_form(schema: Any, data: Any = None, errors: Any = None, *, locale: st
     ctx, root = _tree(schema, data, errors, locale, options)
     return env.get_template("forms/form.html").render(
         root=root, form_id=ctx.form_id, summary=_summary(ctx) if options.get("summary", True) else [],
-        summary_title=ctx.m("ui.errors_title", count=len(ctx.error_list)), m=ctx.m)
+        summary_title=_summary_title(ctx), m=ctx.m)
 
 
 def render_summary(schema: Any, data: Any = None, errors: Any = None, *, locale: str = "zh-CN",
@@ -538,8 +544,7 @@ def render_summary(schema: Any, data: Any = None, errors: Any = None, *, locale:
     """
     ctx, _root = _tree(schema, data, errors, locale, options)
     return env.get_template("forms/summary.html").render(
-        form_id=ctx.form_id, summary=_summary(ctx), oob=oob,
-        summary_title=ctx.m("ui.errors_title", count=len(ctx.error_list)))
+        form_id=ctx.form_id, summary=_summary(ctx), oob=oob, summary_title=_summary_title(ctx), m=ctx.m)
 
 
 def render_field(schema: Any, pointer: str, data: Any = None, errors: Any = None,
