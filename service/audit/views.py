@@ -69,7 +69,7 @@ def summary(entry: AuditEntry) -> str:
     if entry.action in SIGN_IN_ACTIONS:
         after = entry.after or {}
         return " · ".join(str(v) for v in (after.get("username"), after.get("remote_addr")) if v)
-    return "、".join(field_label(name) for name in entry.changed_fields())
+    return _("、").join(field_label(name) for name in entry.changed_fields())
 
 
 def object_label(object_type: str) -> str:

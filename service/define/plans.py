@@ -37,14 +37,14 @@ class PlanError(ValueError):
 
     def translated(self, gettext) -> str:
         """The messages through ``gettext`` (e.g. Flask-Babel's), joined."""
-        return "；".join(gettext(msgid, **params) for msgid, params in self.messages)
+        return gettext("；").join(gettext(msgid, **params) for msgid, params in self.messages)
 
     def by_field(self, gettext) -> dict[str, str]:
         """Translated messages keyed by the field they are about."""
         out: dict[str, list[str]] = {}
         for field, (msgid, params) in zip(self.fields, self.messages):
             out.setdefault(field, []).append(gettext(msgid, **params))
-        return {field: "；".join(texts) for field, texts in out.items()}
+        return {field: gettext("；").join(texts) for field, texts in out.items()}
 
 
 def _msg(msgid: str, **params) -> tuple[str, dict]:
