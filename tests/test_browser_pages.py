@@ -116,3 +116,42 @@ def test_desktop_pages_pass_an_axe_wcag2aa_scan(browser, live_server, demo, clie
         assert not problems, "\n".join(problems)
     finally:
         context.close()
+
+
+def test_the_english_plan_page(browser, live_server, demo, client, screenshot_dir):
+    """Form titles come from the pack's English, buttons stay inside the table,
+    placeholders are not cut."""
+    plan = Plan.select().first()
+    context = browser.new_context(base_url=live_server, locale="en", viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        _browser_login(page, "admin")
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state("networkidle")
+        page.goto(f"/define/plans/{plan.id}")
+        page.screenshot(path=str(screenshot_dir / "plan-en.png"))
+        page.locator("#add-item").screenshot(path=str(screenshot_dir / "plan-en-add-item.png"))
+        overflow = page.evaluate("""() => {
+            const out = [];
+            for (const table of document.querySelectorAll('table')) {
+                const right = table.getBoundingClientRect().right;
+                for (const el of table.querySelectorAll('button, input, select, a.button')) {
+                    const r = el.getBoundingClientRect();
+                    if (r.width && r.right > right + 1) out.push(el.outerHTML.slice(0, 80));
+                }
+            }
+            const ctx = document.createElement('canvas').getContext('2d');
+            for (const el of document.querySelectorAll('input[placeholder]')) {
+                const style = getComputedStyle(el);
+                ctx.font = style.font;
+                const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+                if (el.offsetParent && ctx.measureText(el.placeholder).width > room + 1) out.push('cut: ' + el.placeholder);
+            }
+            return out;
+        }""")
+        assert not overflow, overflow
+        forms = page.locator("#new-form option").all_inner_texts()
+        assert "Talk record" in " ".join(forms) or all(not any("\u4e00" <= c <= "\u9fff" for c in f) for f in forms), forms
+    finally:
+        context.close()
