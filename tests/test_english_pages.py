@@ -147,3 +147,14 @@ def test_no_english_translation_has_full_width_punctuation():
            and any(FULL_WIDTH.search(quoted.sub("", s)) or IDEOGRAPHS.search(quoted.sub("", s))
                    for s in (m.string if isinstance(m.string, tuple) else (m.string,)))]
     assert not bad, "\n".join(bad)
+
+
+def test_pack_form_titles_follow_the_ui_language(demo, client):
+    clerk = type(client)(demo.test_client())
+    clerk.login("unit01", PASSWORD)
+    chinese = clerk.get("/perform/fill/talk").get_data(as_text=True)
+    assert "<h1>谈心谈话记录</h1>" in chinese
+    clerk.post("/language/en")
+    english = clerk.get("/perform/fill/talk").get_data(as_text=True)
+    assert "<h1>Heart-to-heart talk record</h1>" in english
+    assert "Heart-to-heart talk record" in clerk.get("/perform/").get_data(as_text=True)
