@@ -218,7 +218,8 @@ def add_item(plan_id: int):
                           frequencies=FREQUENCIES, add_errors=errors, add_values=values, editable=True)
         return _plan_page(plan, status=422, add_errors=errors, add_values=values)
     flash(_("已添加自定事项。"), "success")
-    target = url_for("define.plan", plan_id=plan.id) + f"#item-{item.id}"
+    # ?added= marks the new row (and makes htmx's redirect a real page load, not a jump to #)
+    target = url_for("define.plan", plan_id=plan.id, added=item.id) + f"#item-{item.id}"
     if is_htmx():
         response = make_response("", 204)
         response.headers["HX-Redirect"] = target

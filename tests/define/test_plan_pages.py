@@ -200,8 +200,18 @@ def test_the_plan_target_box_does_not_let_the_browser_swallow_the_change(admin_c
     # min/max on the box would make htmx refuse to send -5 at all (no message, nothing saved)
     plan, _ = plans.generate_plan(units["plain"], 2022, version)
     page = admin_client.get(f"/define/plans/{plan.id}").get_data(as_text=True)
-    target_forms = [f for f in page.split("<form") if "/target" in f.split(">", 1)[0]]
-    assert target_forms and all("novalidate" in f.split(">", 1)[0] for f in target_forms)
+    for kind in ("/target", "/due"):
+        forms = [f for f in page.split("<form") if kind in f.split(">", 1)[0]]
+        assert forms and all("novalidate" in f.split(">", 1)[0] for f in forms), kind
+
+
+def test_a_refused_due_date_says_why_next_to_the_date(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    text = admin_client.post(f"/define/plans/{plan.id}/items/{item.id}/due", {"due_date": "2023-01-05"},
+                             htmx=True).get_data(as_text=True)
+    error = text.split(f'id="item-{item.id}-error">', 1)[1].split("</div>", 1)[0]
+    assert "截止日期应在 2022 年内" in error and "未保存，仍为" in error
 
 
 def test_without_javascript_a_refused_target_shows_the_page_with_the_message_in_the_row(admin_client, version, units):
