@@ -176,7 +176,7 @@ def test_the_record_list_counts_records_per_duty(clerk, unit_plan):
     page = clerk.get("/perform/").get_data(as_text=True)
     row = page[page.index(item.text):]
     row = row[:row.index("</tr>")]
-    assert "<td>1</td>" in row and f"item={item.id}" in row
+    assert '<td data-label="已记录">1</td>' in row and f"item={item.id}" in row
 
 
 def test_htmx_submit_redirects_by_header_and_refusal_returns_the_content(clerk, unit_plan):
