@@ -26,6 +26,12 @@ STAGES = (("define", N_("明责")), ("perform", N_("履责")), ("supervise", N_(
           ("evaluate", N_("评责")), ("accountability", N_("问责")))
 
 
+def _display_locale() -> str:
+    """The request's UI language for texts outside templates (pack form titles)."""
+    from flask_babel import get_locale
+    return "en" if has_request_context() and str(get_locale()) == "en" else "zh-CN"
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: settings, database, security, i18n, blueprints."""
     app = Flask(__name__, instance_path=os.environ.get("DUTYLOOP_INSTANCE") or None,
@@ -58,10 +64,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web import errors, security
     errors.init_app(app)
     security.init_app(app)
-    from .web import context
+    from .web import context, times
     context.init_app(app)
     from .web import words
     words.init_app(app)
+    times.init_app(app)
+    from .packs import model as pack_model
+    pack_model.display_locale = _display_locale
 
     from .home.views import bp as home_bp
     from .auth.views import bp as auth_bp

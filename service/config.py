@@ -32,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`instance/secret_key`. Every app server behind one load balancer must use the same value."),
     Setting("BABEL_DEFAULT_LOCALE", "DUTYLOOP_DEFAULT_LOCALE", "zh_CN",
             "UI language when the user has not chosen one (`zh_CN` or `en`)."),
+    Setting("TIMEZONE", "DUTYLOOP_TIMEZONE", "Asia/Shanghai",
+            "Time zone in which pages and exports show times (an IANA name). Times are stored in UTC."),
     Setting("LOGIN_MAX_FAILURES", "DUTYLOOP_LOGIN_MAX_FAILURES", 5,
             "Failed logins for one account within the lockout window that lock it.", int),
     Setting("LOGIN_LOCKOUT_MINUTES", "DUTYLOOP_LOGIN_LOCKOUT_MINUTES", 15,

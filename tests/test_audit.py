@@ -84,7 +84,7 @@ def test_audit_export(admin_client, make_user):
     make_user.unit("A01", "甲单位")
     text = admin_client.get("/admin/audit/?export=csv&object_type=unit").data.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("时间(UTC),操作人,操作,对象类型")
+    assert lines[0].startswith("时间,操作人,操作,对象类型")
     assert len(lines) == 2 and ",单位," in lines[1]
 
 

@@ -14,7 +14,7 @@ def test_admin_logs_in_and_sees_the_chinese_dashboard(page, login, make_user, sc
     nav = page.get_by_role("navigation", name="五个环节")
     for stage in ("明责", "履责", "督责", "评责", "问责"):
         assert nav.get_by_role("link", name=stage).is_visible()
-    assert "纪委监委管理员" in page.locator(".who").inner_text()
+    assert "纪委监委管理员" in page.locator(".topnav .who").inner_text()
     page.screenshot(path=str(screenshot_dir / "dashboard-admin.png"), full_page=True)
 
 

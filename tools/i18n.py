@@ -58,8 +58,11 @@ def load() -> Catalog:
         return read_po(fh, locale="en")
 
 
-def update(seed: dict[str, str] | None = None) -> None:
+def update(seed: dict[str, str] | None = None, corrections: dict[str, str] | None = None) -> None:
+    """Merge new strings (English from ``seed`` where given) into the catalog;
+    ``corrections`` replace existing translations (a seed never does)."""
     catalog = load() if PO.exists() else Catalog(locale="en", project="dutyloop")
+    seed = {**(seed or {}), **(corrections or {})}
     # A seed's key is the msgid, or "context|msgid" for a string with a context.
     for msgid, context in sorted(extracted_keys(), key=lambda k: (k[0], k[1] or "")):
         key = f"{context}|{msgid}" if context else msgid
@@ -68,6 +71,8 @@ def update(seed: dict[str, str] | None = None) -> None:
             catalog.add(msgid, (seed or {}).get(key, ""), context=context)
         elif seed and not entry.string and key in seed:
             entry.string = seed[key]
+        elif corrections and corrections.get(key) and entry.string != corrections[key]:
+            entry.string = corrections[key]
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as fh:
         write_po(fh, catalog, width=0, sort_output=True)
@@ -78,17 +83,22 @@ def compile_mo() -> None:
         write_mo(fh, load())
 
 
-def pending_seeds() -> dict[str, str]:
-    """Translations waiting in i18n/*.json, merged into one mapping."""
+def pending_seeds() -> tuple[dict[str, str], dict[str, str]]:
+    """Translations waiting in i18n/*.json, merged: (new strings, corrections).
+    A seed file's optional ``"__corrections__"`` object holds fixes to
+    translations already in the catalog."""
     import json
     seed: dict[str, str] = {}
+    corrections: dict[str, str] = {}
     for path in sorted((ROOT / "i18n").glob("*.json")):
-        seed.update(json.loads(path.read_text(encoding="utf-8")))
-    return seed
+        data = json.loads(path.read_text(encoding="utf-8"))
+        corrections.update(data.pop("__corrections__", {}))
+        seed.update(data)
+    return seed, corrections
 
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "update"
     if command == "update":
-        update(pending_seeds())
+        update(*pending_seeds())
     compile_mo()

@@ -12,6 +12,7 @@ from ..web.errors import NotFound
 from ..web.export import export, wanted_format
 from ..web.paging import paged
 from ..web.render import render
+from ..web.times import local_day_start_utc, local_iso
 from .log import AuditEntry
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -68,7 +69,7 @@ def summary(entry: AuditEntry) -> str:
     if entry.action in SIGN_IN_ACTIONS:
         after = entry.after or {}
         return " · ".join(str(v) for v in (after.get("username"), after.get("remote_addr")) if v)
-    return "、".join(field_label(name) for name in entry.changed_fields())
+    return _("、").join(field_label(name) for name in entry.changed_fields())
 
 
 def object_label(object_type: str) -> str:
@@ -97,9 +98,9 @@ def filtered_entries(args):
         query = query.where(AuditEntry.actor_name.contains(args["actor"].strip()))
     since, until = _parse_day(args.get("since")), _parse_day(args.get("until"))
     if since:
-        query = query.where(AuditEntry.at >= dt.datetime.combine(since, dt.time.min))
+        query = query.where(AuditEntry.at >= local_day_start_utc(since))  # days in the instance's zone
     if until:
-        query = query.where(AuditEntry.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+        query = query.where(AuditEntry.at < local_day_start_utc(until + dt.timedelta(days=1)))
     return query
 
 
@@ -111,8 +112,8 @@ def index():
     fmt = wanted_format()
     if fmt:
         return export(fmt, _("审计日志"),
-                      [_("时间(UTC)"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("变更内容")],
-                      ([e.at.isoformat(timespec="seconds"), e.actor_name, _(ACTIONS.get(e.action, e.action)),
+                      [_("时间"), _("操作人"), _("操作"), _("对象类型"), _("对象编号"), _("变更内容")],
+                      ([local_iso(e.at), e.actor_name, _(ACTIONS.get(e.action, e.action)),
                         object_label(e.object_type), e.object_id, summary(e)] for e in query))
     listing = paged(query)
     object_types = [r.object_type for r in

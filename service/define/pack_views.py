@@ -21,6 +21,7 @@ from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.render import render
 from ..web.words import item_applies, item_check
+from ..web.times import local_iso
 from . import editor, tryit
 from .blueprint import bp
 from .models import FREQUENCIES
@@ -37,9 +38,9 @@ def packs():
     versions = list(PackVersion.select(*PackVersion.light_fields()).order_by(PackVersion.id.desc()))
     fmt = wanted_format()
     if fmt:
-        return export(fmt, _("规则包版本"), ["#", _("名称"), _("版本"), _("内容哈希"), _("来源"), _("创建时间(UTC)"), _("创建人"), _("已发布")],
+        return export(fmt, _("规则包版本"), ["#", _("名称"), _("版本"), _("内容哈希"), _("来源"), _("创建时间"), _("创建人"), _("已发布")],
                       ([v.id, v.name, v.version, v.content_hash, _(SOURCES.get(v.source, v.source)),
-                        v.created_at.isoformat(timespec="seconds"), v.created_by, v.published] for v in versions))
+                        local_iso(v.created_at), v.created_by, v.published] for v in versions))
     return render("define/packs.html", versions=versions, sources=SOURCES)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 import peewee
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,6 +15,7 @@ from ..units.models import Unit
 from ..web.errors import AppError, Forbidden, NotFound
 from ..web.export import export, wanted_format
 from ..web.render import is_htmx, render
+from ..web.times import local_iso
 from . import plans
 from .blueprint import bp
 from .models import FREQUENCIES, PLAN_STATUSES, Plan, PlanItem, PlanRevision
@@ -128,7 +129,7 @@ def plan(plan_id: int):
     template = {"map": "define/plan_map.html", "print": "define/plan_print.html"}.get(view, "define/plan.html")
     return render(template, plan=plan, tree=tree, list_names=list_names, category_names=category_names,
                   frequencies=FREQUENCIES, statuses=PLAN_STATUSES, editable=editable, due_text=due_text,
-                  pack=pack, view=view, errors={})
+                  pack=pack, view=view, row_errors={}, add_errors={}, add_values={})
 
 
 def _item(plan_id: int, item_pk: int) -> PlanItem:
@@ -138,22 +139,36 @@ def _item(plan_id: int, item_pk: int) -> PlanItem:
     return item
 
 
-def _item_response(item: PlanItem, error: str | None = None, status: int = 200):
-    """After a change: htmx gets the item's row again (and the revision badge), others a redirect."""
+def _plan_page(plan: Plan, *, status: int = 200, row_errors=None, add_errors=None, add_values=None):
+    """The editable plan page, with refusals shown next to the fields they are about."""
+    tree, list_names, category_names = plans.grouped(plan, include_disabled=True)
+    return render("define/plan.html", status=status, plan=plan, tree=tree, list_names=list_names,
+                  category_names=category_names, frequencies=FREQUENCIES, statuses=PLAN_STATUSES, editable=True,
+                  due_text=due_text, pack=plan.pack_version.pack(), view="list", row_errors=row_errors or {},
+                  add_errors=add_errors or {}, add_values=add_values or {})
+
+
+def _item_response(item: PlanItem, error: str | None = None, status: int = 200, field: str = ""):
+    """After a change: htmx gets the item's row again (and the revision badge), others the page.
+
+    A refusal is shown next to the field it is about (``field``), with the
+    value that stays saved, so a clerk never mistakes a refused value for a kept one.
+    """
     if is_htmx():
         plan = item.plan
         return render("define/_plan_item.html", block="row", status=status if error else 200, item=item, plan=plan,
-                      editable=True, frequencies=FREQUENCIES, due_text=due_text, error=error, oob=True)
+                      editable=True, frequencies=FREQUENCIES, due_text=due_text, error=error, error_field=field,
+                      oob=True)
     if error:
-        flash(error, "error")
+        return _plan_page(item.plan, status=status, row_errors={item.id: (error, field)})
     return redirect(url_for("define.plan", plan_id=item.plan_id) + f"#item-{item.id}")
 
 
-def _apply(item: PlanItem, change):
+def _apply(item: PlanItem, change, field: str = ""):
     try:
         change()
     except plans.PlanError as exc:
-        return _item_response(item, exc.translated(_), 422)
+        return _item_response(PlanItem.get_by_id(item.id), exc.translated(_), 422, field)
     except peewee.IntegrityError:
         return _item_response(item, _("该清单刚被他人修改，请刷新页面后重试。"), 409)
     return _item_response(PlanItem.get_by_id(item.id))
@@ -165,7 +180,7 @@ def set_enabled(plan_id: int, item_pk: int):
     """Switch an item off (with a reason) or back on."""
     item = _item(plan_id, item_pk)
     enabled = request.form.get("enabled") == "1"
-    return _apply(item, lambda: plans.set_enabled(item, enabled, request.form.get("reason", "")))
+    return _apply(item, lambda: plans.set_enabled(item, enabled, request.form.get("reason", "")), "reason")
 
 
 @bp.post("/plans/<int:plan_id>/items/<int:item_pk>/target")
@@ -173,7 +188,7 @@ def set_enabled(plan_id: int, item_pk: int):
 def set_target(plan_id: int, item_pk: int):
     """Change an item's target count per period."""
     item = _item(plan_id, item_pk)
-    return _apply(item, lambda: plans.set_target(item, request.form.get("min_count", "")))
+    return _apply(item, lambda: plans.set_target(item, request.form.get("min_count", "")), "min_count")
 
 
 @bp.post("/plans/<int:plan_id>/items/<int:item_pk>/due")
@@ -181,7 +196,7 @@ def set_target(plan_id: int, item_pk: int):
 def set_due(plan_id: int, item_pk: int):
     """Give an item a fixed due date (or clear it)."""
     item = _item(plan_id, item_pk)
-    return _apply(item, lambda: plans.set_due_date(item, request.form.get("due_date", "")))
+    return _apply(item, lambda: plans.set_due_date(item, request.form.get("due_date", "")), "due_date")
 
 
 @bp.post("/plans/<int:plan_id>/items")
@@ -194,17 +209,27 @@ def add_item(plan_id: int):
     form = request.form
     list_id, _sep, category_id = form.get("category", "").partition("/")
     try:
-        plans.add_custom_item(plan, list_id=list_id, category_id=category_id, text=form.get("text", ""),
-                              frequency=form.get("frequency", ""), min_count=form.get("min_count", ""),
-                              due_date=form.get("due_date", ""), form=form.get("form", ""))
-    except plans.PlanError as exc:
-        flash(exc.translated(_), "error")
-        return redirect(url_for("define.plan", plan_id=plan.id) + "#add-item")
-    except peewee.IntegrityError:
-        flash(_("该清单刚被他人修改，请刷新页面后重试。"), "error")
-        return redirect(url_for("define.plan", plan_id=plan.id))
+        item = plans.add_custom_item(plan, list_id=list_id, category_id=category_id, text=form.get("text", ""),
+                                     frequency=form.get("frequency", ""), min_count=form.get("min_count", ""),
+                                     due_date=form.get("due_date", ""), form=form.get("form", ""))
+    except (plans.PlanError, peewee.IntegrityError) as exc:
+        # The refusal goes where the clerk is: next to the fields of this form,
+        # which keeps what was typed (not in the flash bar at the top of the page).
+        errors = (exc.by_field(_) if isinstance(exc, plans.PlanError)
+                  else {"": _("该清单刚被他人修改，请刷新页面后重试。")})
+        values = {k: form.get(k, "") for k in ("text", "category", "frequency", "min_count", "due_date", "form")}
+        if is_htmx():
+            return render("define/plan.html", block="add_item", status=422, plan=plan, pack=plan.pack_version.pack(),
+                          frequencies=FREQUENCIES, add_errors=errors, add_values=values, editable=True)
+        return _plan_page(plan, status=422, add_errors=errors, add_values=values)
     flash(_("已添加自定事项。"), "success")
-    return redirect(url_for("define.plan", plan_id=plan.id) + "#add-item")
+    # ?added= marks the new row (and makes htmx's redirect a real page load, not a jump to #)
+    target = url_for("define.plan", plan_id=plan.id, added=item.id) + f"#item-{item.id}"
+    if is_htmx():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 @bp.post("/plans/<int:plan_id>/publish")
@@ -249,6 +274,6 @@ def revisions(plan_id: int):
                         it.get("disabled_reason") or ""] for it in shown.snapshot or []))
     if fmt:
         return export(fmt, _("%(unit)s%(year)s年度任务清单修订记录", unit=plan.unit.name, year=plan.year),
-                      [_("修订"), _("时间(UTC)"), _("操作人"), _("变更说明")],
-                      ([r.number, r.at.isoformat(timespec="seconds"), r.actor_name, r.summary] for r in rows))
+                      [_("修订"), _("时间"), _("操作人"), _("变更说明")],
+                      ([r.number, local_iso(r.at), r.actor_name, r.summary] for r in rows))
     return render("define/revisions.html", plan=plan, revisions=rows, shown=shown, frequencies=FREQUENCIES)

@@ -28,13 +28,23 @@ class PlanError(ValueError):
     the user's language; ``str()`` is the Chinese text for the CLI and logs.
     """
 
-    def __init__(self, *messages: tuple[str, dict]):
+    def __init__(self, *messages: tuple[str, dict], fields: list[str] | None = None):
         self.messages = list(messages)
+        # The form field each message is about ("" when it concerns none), so a
+        # page shows each refusal next to the field the user changed.
+        self.fields = list(fields or [""] * len(self.messages))
         super().__init__("；".join(msgid % params for msgid, params in self.messages))
 
     def translated(self, gettext) -> str:
         """The messages through ``gettext`` (e.g. Flask-Babel's), joined."""
-        return "；".join(gettext(msgid, **params) for msgid, params in self.messages)
+        return gettext("；").join(gettext(msgid, **params) for msgid, params in self.messages)
+
+    def by_field(self, gettext) -> dict[str, str]:
+        """Translated messages keyed by the field they are about."""
+        out: dict[str, list[str]] = {}
+        for field, (msgid, params) in zip(self.fields, self.messages):
+            out.setdefault(field, []).append(gettext(msgid, **params))
+        return {field: gettext("；").join(texts) for field, texts in out.items()}
 
 
 def _msg(msgid: str, **params) -> tuple[str, dict]:
@@ -200,30 +210,30 @@ def add_custom_item(plan: Plan, *, list_id: str, category_id: str, text: str, fr
     errors = []
     text = (text or "").strip()
     if not text:
-        errors.append(_msg("请填写事项内容"))
+        errors.append(("text", _msg("请填写事项内容")))
     if not any(c.id == category_id and c.list == list_id for c in pack.categories):
-        errors.append(_msg("请选择所属清单和类别"))
+        errors.append(("category", _msg("请选择所属清单和类别")))
     if frequency not in FREQUENCIES:
-        errors.append(_msg("请选择频次"))
+        errors.append(("frequency", _msg("请选择频次")))
     if form and form not in pack.forms:
-        errors.append(_msg("所选表单不在本规则包中"))
+        errors.append(("form", _msg("所选表单不在本规则包中")))
     try:
         count = int(str(min_count).strip())
         if not 1 <= count <= 366:
             raise ValueError
     except ValueError:
-        errors.append(_msg("目标次数应为 1 到 366 之间的整数"))
+        errors.append(("min_count", _msg("目标次数应为 1 到 366 之间的整数")))
         count = 1
     day = None
     if due_date:
         try:
             day = dt.date.fromisoformat(due_date.strip())
             if day.year != plan.year:
-                errors.append(_msg("截止日期应在 %(year)s 年内", year=plan.year))
+                errors.append(("due_date", _msg("截止日期应在 %(year)s 年内", year=plan.year)))
         except ValueError:
-            errors.append(_msg("日期格式应为 年-月-日，例如 2022-06-30"))
+            errors.append(("due_date", _msg("日期格式应为 年-月-日，例如 2022-06-30")))
     if errors:
-        raise PlanError(*errors)
+        raise PlanError(*(m for _f, m in errors), fields=[f for f, _m in errors])
     with _plan_change(plan.id):
         plan = _fresh(plan)
         number = PlanItem.select().where((PlanItem.plan == plan) & (PlanItem.custom == True)).count() + 1  # noqa: E712

@@ -27,7 +27,7 @@ from typing import Any, Iterable
 from .codec import DEFAULT_OFFSET, decode_option, parse_number, parse_time_value
 from .conditions import alt_node, discriminator_node, object_layout, schema_at, value_choice, _static
 from .model import TRUE_SCHEMA, FormSchema, compile_form, schema_types
-from .names import child_name, choice_control, unesc
+from .names import child_name, choice_control, name_to_pointer, unesc
 from .schema_loader import SubmissionError
 from .text import enum_options
 from .widgets import boolean_widget, enum_encoding, registry
@@ -404,6 +404,16 @@ class FormPost:
     choices: dict[str, int]         # picked alternatives, for render_form(choices=...)
     op: str | None                  # the array/file button pressed (``__op``), if any
     field: str | None               # the field an inline-validation request is about (``__field``)
+    shown: tuple[str, ...] = ()     # fields whose errors the page shows (``__shown``), as pointers
+    summary: bool = False           # whether the page shows the error summary (``__summary``)
+
+    def visible(self, errors: list) -> list:
+        """The errors the page should show after this request: those of the field
+        just changed and of fields already showing one (until they are fixed);
+        untouched fields stay quiet until the form is submitted."""
+        pointers = set(self.shown) | ({name_to_pointer(self.field)} if self.field else set())
+        return [e for e in errors
+                if any(e.path == p or e.path.startswith(p + "/") for p in pointers)]
 
 
 def read_post(schema: Any, fields: Any) -> FormPost:
@@ -416,4 +426,5 @@ def read_post(schema: Any, fields: Any) -> FormPost:
     op = form.first("__op")
     if op:
         data = apply_array_op(fs, data, op)
-    return FormPost(data, choices, op, form.first("__field"))
+    shown = tuple(name_to_pointer(n) for n in form.getlist("__shown") if n)
+    return FormPost(data, choices, op, form.first("__field"), shown, form.first("__summary") == "1")

@@ -150,8 +150,9 @@ def _hx(ctx: _Ctx, view: FieldView, trigger: bool) -> dict:
     if not ctx.hx:
         return {}
     if trigger and ctx.hx.get("refresh"):
+        # __field: the refresh shows this field's own error at once
         return {"hx-post": ctx.hx["refresh"], "hx-trigger": "change", "hx-target": "#" + ctx.form_id,
-                "hx-swap": _swap(ctx), "hx-include": "closest form"}
+                "hx-swap": _swap(ctx), "hx-include": "closest form", "hx-vals": json.dumps({"__field": view.name})}
     if ctx.hx.get("validate_field"):
         return {"hx-post": ctx.hx["validate_field"], "hx-trigger": "change",
                 "hx-target": "#" + view.id + "-wrap", "hx-swap": _swap(ctx),
@@ -518,6 +519,12 @@ def _summary(ctx: _Ctx) -> list[dict]:
     return [entry for _, entry in out]
 
 
+def _summary_title(ctx: _Ctx) -> str:
+    count = len(ctx.error_list)
+    title = ctx.m("ui.errors_title_one") if count == 1 else ""
+    return title if title and title != "ui.errors_title_one" else ctx.m("ui.errors_title", count=count)
+
+
 def render_form(schema: Any, data: Any = None, errors: Any = None, *, locale: str = "zh-CN",
                 **options: Any) -> str:
     """Render the form's fields (plus an error summary) as HTML.
@@ -528,13 +535,15 @@ def render_form(schema: Any, data: Any = None, errors: Any = None, *, locale: st
     attributes), ``form_id`` (default ``"dl-form"``), ``file_url`` (template
     like ``"/files/{id}"`` for stored evidence links), ``choices`` (from
     :func:`parse_choices`, keeps a picked alternative across a refresh),
-    ``fill_defaults`` (default: only when ``data`` is None). ``errors`` is a list
-    of FieldError or ``{"path", "message"}`` dicts.
+    ``fill_defaults`` (default: only when ``data`` is None), ``summary`` (default
+    True: list the errors above the fields; False leaves the summary an empty,
+    hidden placeholder, as inline validation before any submit wants). ``errors``
+    is a list of FieldError or ``{"path", "message"}`` dicts.
     """
     ctx, root = _tree(schema, data, errors, locale, options)
     return env.get_template("forms/form.html").render(
-        root=root, form_id=ctx.form_id, summary=_summary(ctx),
-        summary_title=ctx.m("ui.errors_title", count=len(ctx.error_list)), m=ctx.m)
+        root=root, form_id=ctx.form_id, summary=_summary(ctx) if options.get("summary", True) else [],
+        summary_title=_summary_title(ctx), m=ctx.m)
 
 
 def render_summary(schema: Any, data: Any = None, errors: Any = None, *, locale: str = "zh-CN",
@@ -547,8 +556,7 @@ def render_summary(schema: Any, data: Any = None, errors: Any = None, *, locale:
     """
     ctx, _root = _tree(schema, data, errors, locale, options)
     return env.get_template("forms/summary.html").render(
-        form_id=ctx.form_id, summary=_summary(ctx), oob=oob,
-        summary_title=ctx.m("ui.errors_title", count=len(ctx.error_list)))
+        form_id=ctx.form_id, summary=_summary(ctx), oob=oob, summary_title=_summary_title(ctx), m=ctx.m)
 
 
 def render_field(schema: Any, pointer: str, data: Any = None, errors: Any = None,

@@ -177,10 +177,10 @@ def _message(fs: FormSchema, error: ValidationError, locale: str) -> tuple[str, 
                                                 "format.email", "format.uri") else msg(loc, "format")
     if code == "additionalProperties":
         extras = getattr(error, "extras", None) or []
-        return code, msg(loc, code, extra="、".join(map(str, extras)))
+        return code, msg(loc, code, extra=("、" if loc == "zh-CN" else ", ").join(map(str, extras)))
     if code == "unevaluatedProperties":
         extras = _stdlib_re.findall(r"'([^']*)'", error.message)
-        return code, msg(loc, "additionalProperties", extra="、".join(extras))
+        return code, msg(loc, "additionalProperties", extra=("、" if loc == "zh-CN" else ", ").join(extras))
     if code == "enum":
         return code, msg(loc, "enum")
     if code in ("const",):

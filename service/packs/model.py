@@ -12,7 +12,7 @@ import datetime as _dt
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import periods
 
@@ -116,6 +116,15 @@ class Item:
         return _dt.date(start.year, self.due["month"], self.due["day"]).isoformat()
 
 
+def _chinese() -> str:
+    return "zh-CN"
+
+
+# The language form titles are shown in: the web app points this at the
+# request's language (create_app); the CLI, tasks and logs keep Chinese.
+display_locale: Callable[[], str] = _chinese
+
+
 @dataclass
 class Form:
     """A record form: a JSON Schema (Draft 2020-12) with x- keywords."""
@@ -126,8 +135,9 @@ class Form:
 
     @property
     def title(self) -> str:
-        """The form's (Chinese) title."""
-        return self.schema.get("title", self.id)
+        """The form's title in the display language (its ``x-i18n`` English in the English UI)."""
+        from ..forms.text import text
+        return text(self.schema, "title", display_locale(), self.id)
 
     @property
     def is_record(self) -> bool:

@@ -26,6 +26,7 @@ from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.paging import paged
 from ..web.render import is_htmx, render
+from ..web.times import local_iso, local_time
 from . import records
 from .models import Draft, Record, StoredFile
 
@@ -99,8 +100,8 @@ def _records_list():
         query = query.where(Record.form_id == form_id)
     fmt = wanted_format()
     if fmt:
-        return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间(UTC)"), _("规则包版本")],
-                      ([r.id, r.unit.name, _form_title(r), r.record_date or "", r.created_at.isoformat(timespec="seconds"),
+        return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间"), _("规则包版本")],
+                      ([r.id, r.unit.name, _form_title(r), r.record_date or "", local_iso(r.created_at),
                         r.pack_version.label] for r in query))
     listing = paged(query)
     return render("perform/records.html", block="results", records=listing.pop("rows"), **listing,
@@ -151,8 +152,8 @@ class _Context:
                 "hx": {"refresh": urls["refresh"], "validate_field": urls["validate_field"],
                        "swap": "morph:outerHTML"}}
 
-    def render(self, data, errors=None, choices=None) -> str:
-        return render_form(self.schema, data, errors, **self.options(choices))
+    def render(self, data, errors=None, choices=None, summary: bool = True) -> str:
+        return render_form(self.schema, data, errors, summary=summary, **self.options(choices))
 
 
 def _read(ctx: _Context):
@@ -207,8 +208,8 @@ def _autosave(ctx: _Context, data: dict) -> Draft:
 
 def _saved_badge(draft: Draft) -> str:
     """The out-of-band "saved" note next to the submit button."""
-    note = _("已自动保存草稿 %(time)s", time=draft.updated_at.strftime("%H:%M:%S"))
-    return f'<span id="draft-status" hx-swap-oob="true" class="muted">{escape(note)} (UTC)</span>'
+    note = _("已自动保存草稿 %(time)s", time=local_time(draft.updated_at, "time"))
+    return f'<span id="draft-status" hx-swap-oob="true" class="muted">{escape(note)}</span>'
 
 
 
@@ -252,7 +253,10 @@ def refresh(form_id: str):
     ctx = _Context(form_id)
     post, upload_errors = _read(ctx)
     draft = _autosave(ctx, post.data)
-    return ctx.render(post.data, upload_errors or None, post.choices) + _saved_badge(draft), \
+    # The field just changed and those already showing an error keep (or get)
+    # their messages: a refresh must not wipe what the clerk still has to fix.
+    errors = upload_errors + post.visible(validate(ctx.schema, post.data, locale=_locale()))
+    return ctx.render(post.data, errors or None, post.choices, summary=post.summary) + _saved_badge(draft), \
         (422 if upload_errors else 200), {"Vary": "HX-Request"}
 
 
@@ -267,8 +271,10 @@ def validate_field(form_id: str):
     all_errors = validate(ctx.schema, post.data, locale=_locale())
     errors = upload_errors + errors_for(all_errors, "/" + field)
     html = render_field(ctx.schema, field, post.data, errors, **ctx.options(post.choices))
-    # Keep a summary from a refused submit true: fixed problems leave it.
-    summary = render_summary(ctx.schema, post.data, all_errors, oob=True, **ctx.options(post.choices))
+    # Keep a summary from a refused submit true: fixed problems leave it, and
+    # it lists only what the fields show. Always sent: the placeholder is always there.
+    shown = upload_errors + post.visible(all_errors) if post.summary else []
+    summary = render_summary(ctx.schema, post.data, shown, oob=True, **ctx.options(post.choices))
     return html + summary + _saved_badge(draft), 200, {"Vary": "HX-Request"}
 
 

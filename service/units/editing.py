@@ -90,7 +90,7 @@ def near_miss_notes(values_by_field: dict, terms: dict[str, list[str]]) -> dict[
         if terms.get(key) and values_by_field.get(key):
             misses = near_misses(values_by_field[key], terms[key])
             if misses:
-                notes[key] = "；".join(_("「%(word)s」与规则用到的「%(term)s」相近但不相同", word=word, term=term)
+                notes[key] = _("；").join(_("「%(word)s」与规则用到的「%(term)s」相近但不相同", word=word, term=term)
                                       for word, term in misses)
     return notes
 

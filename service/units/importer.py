@@ -239,7 +239,7 @@ def _map_header(header: list[str], problems: list[Problem]) -> dict[int, str]:
         key = _HEADERS.get(_normalise_header(text))
         if key is None:
             problems.append(Problem(1, "", msg(N_("无法识别的列「%(name)s」，可用的列：%(columns)s"),
-                                               name=text, columns="、".join(label for _k, label in COLUMNS))))
+                                               name=text, columns=[label for _k, label in COLUMNS])))
         elif key in mapping.values():
             problems.append(Problem(1, key, msg(N_("该列出现了两次"))))
         else:
@@ -259,7 +259,7 @@ def analyse(data: bytes, filename: str) -> ImportResult:
     result = ImportResult(filename=filename)
     if not table or not any(table[0]):
         raise ImportFileError(msg(N_("文件没有表头行。第一行应为列名：%(columns)s"),
-                                  columns="、".join(label for _k, label in COLUMNS)))
+                                  columns=[label for _k, label in COLUMNS]))
     mapping = _map_header(table[0], result.problems)
     result.columns = [key for key, _label in COLUMNS if key in mapping.values()]
     if result.problems:

@@ -53,7 +53,10 @@ class Msg:
         if not self.params:
             return text
         # A parameter may itself be a message (a column label): same language.
-        return text % {k: v.render(gettext) if isinstance(v, Msg) else v for k, v in self.params.items()}
+        # A list parameter is joined with the language's list separator (、 or ", ").
+        return text % {k: v.render(gettext) if isinstance(v, Msg)
+                       else gettext("、").join(map(str, v)) if isinstance(v, (list, tuple)) else v
+                       for k, v in self.params.items()}
 
     def __str__(self) -> str:
         return self.render()
@@ -93,7 +96,7 @@ def parse_field(key: str, text: str) -> tuple[object, Msg | None]:
     if key == "code" and re.search(r"\s", text):
         return None, msg(N_("编号不能包含空格"))
     if key == "type" and text not in UNIT_TYPES:
-        return None, msg(N_("未知的类型「%(value)s」，可选：%(choices)s"), value=text, choices="、".join(UNIT_TYPES))
+        return None, msg(N_("未知的类型「%(value)s」，可选：%(choices)s"), value=text, choices=list(UNIT_TYPES))
     if key in ("tags", "risk_areas"):
         items = split_list(text)
         long = [i for i in items if len(i) > MAX_TAG_LENGTH]

@@ -19,6 +19,9 @@ def init_app(app) -> None:
     from . import gettext
     gettext.init_app(app)
 
+    # a global, so macros imported without context (editor_macros) see it too
+    app.jinja_env.globals["ui_locale"] = lambda: str(get_locale())
+
     @app.context_processor
     def _inject():
         return {"stages": STAGES, "role_labels": ROLES, "languages": LANGUAGES,

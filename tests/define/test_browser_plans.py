@@ -50,3 +50,38 @@ def test_admin_tunes_a_plan_and_the_unit_sees_it(page, login, browser, live_serv
     assert clerk.locator(".node.root").inner_text().startswith(units["bureau"].leader_name or "")
     clerk.screenshot(path=str(screenshot_dir / "plan-mindmap-unit.png"))
     context.close()
+
+
+def test_a_refused_target_says_why_beside_the_box(page, login, make_user, version, units, screenshot_dir):
+    """−5 used to be swallowed by the browser (the box kept −5, a reload showed 1)."""
+    make_user("admin", "admin")
+    plan, _ = plans.generate_plan(units["bureau"], 2022, version)
+    item = plan.ordered_items()[1]
+    login(page, "admin")
+    page.goto(f"/define/plans/{plan.id}")
+    row = page.locator(f"#item-{item.id}")
+    count = row.get_by_label("目标次数")
+    count.fill("-5")
+    count.dispatch_event("change")
+    error = page.locator(f"#item-{item.id}-error")
+    error.wait_for()
+    assert "目标次数应在 0 到 366 之间" in error.inner_text() and f"未保存，仍为 {item.min_count}" in error.inner_text()
+    assert row.get_by_label("目标次数").input_value() == str(item.min_count)
+    assert row.get_by_label("目标次数").get_attribute("aria-invalid") == "true"
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "plan-refused-target.png"))
+
+    # The add-custom-item form answers where the clerk is, not in the flash bar at the top.
+    page.locator("#new-text").fill("")
+    page.locator("#new-count").fill("0")
+    page.locator("#add-item").get_by_role("button", name="添加").click()
+    page.locator("#new-text-error").wait_for()
+    assert "请填写事项内容" in page.locator("#new-text-error").inner_text()
+    assert page.locator("#new-min_count-error").is_visible()
+    assert page.locator("#flash .flash").count() == 0
+    page.locator("#add-item").screenshot(path=str(screenshot_dir / "plan-add-item-errors.png"))
+    page.locator("#new-text").fill("街道自定的走访事项")
+    page.locator("#new-count").fill("2")
+    page.locator("#add-item").get_by_role("button", name="添加").click()
+    page.get_by_text("街道自定的走访事项").first.wait_for()
+    assert PlanItem.select().where((PlanItem.plan == plan) & (PlanItem.custom == True)).count() == 1  # noqa: E712

@@ -359,3 +359,12 @@ def test_try_it_with_an_impossible_today_is_a_message_not_a_500(admin_client, ve
                                  {"text": _text(GOOD), "sample": "{}", "today": today})
     assert response.status_code in (200, 422)
     assert "日期" in response.get_data(as_text=True)
+
+
+def test_the_editor_says_a_json_error_once_in_the_ui_language(admin_client, version):
+    url = f"/define/packs/{version.id}/forms/first-topic/check"
+    chinese = admin_client.post(url, {"text": "{"}, htmx=True).get_data(as_text=True)
+    assert "JSON 格式错误" in chinese and "invalid JSON" not in chinese
+    admin_client.post("/language/en")
+    english = admin_client.post(url, {"text": "{"}, htmx=True).get_data(as_text=True)
+    assert "invalid JSON" in english and "JSON 格式错误" not in english

@@ -117,7 +117,7 @@ def test_revisions_and_each_snapshot_export(admin_client, version, units):
     item = plan.ordered_items()[0]
     plans.set_enabled(item, False, "本年度不开展")
     history = admin_client.get(f"/define/plans/{plan.id}/revisions?export=csv").data.decode("utf-8-sig").splitlines()
-    assert history[0] == "修订,时间(UTC),操作人,变更说明" and len(history) == 3
+    assert history[0] == "修订,时间,操作人,变更说明" and len(history) == 3
     assert history[1].startswith("2,")
     then = admin_client.get(f"/define/plans/{plan.id}/revisions?n=1&export=csv").data.decode("utf-8-sig").splitlines()
     now = admin_client.get(f"/define/plans/{plan.id}/revisions?n=2&export=csv").data.decode("utf-8-sig").splitlines()
@@ -179,3 +179,75 @@ def test_english_tells_the_switch_off_button_from_the_state(admin_client, versio
     admin_client.post("/language/en")
     page = admin_client.get(f"/define/plans/{plan.id}").get_data(as_text=True)
     assert ">Disable</button>" in page and "Switched off" in page and ">Disabled</button>" not in page
+
+
+@pytest.mark.parametrize("value", ["-5", "99999", "abc"])
+def test_a_refused_target_says_why_next_to_the_box_and_shows_the_kept_value(admin_client, version, units, value):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    kept = item.min_count
+    response = admin_client.post(f"/define/plans/{plan.id}/items/{item.id}/target", {"min_count": value}, htmx=True)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    # the message sits in the target cell, tied to the box, and names the value that stays saved
+    assert f'aria-describedby="item-{item.id}-error"' in text and f'value="{kept}"' in text
+    error = text.split(f'id="item-{item.id}-error">', 1)[1].split("</div>", 1)[0]
+    assert "目标次数应" in error and f"未保存，仍为 {kept}" in error
+    assert PlanItem.get_by_id(item.id).min_count == kept
+
+
+def test_the_plan_target_box_does_not_let_the_browser_swallow_the_change(admin_client, version, units):
+    # min/max on the box would make htmx refuse to send -5 at all (no message, nothing saved)
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    page = admin_client.get(f"/define/plans/{plan.id}").get_data(as_text=True)
+    for kind in ("/target", "/due"):
+        forms = [f for f in page.split("<form") if kind in f.split(">", 1)[0]]
+        assert forms and all("novalidate" in f.split(">", 1)[0] for f in forms), kind
+
+
+def test_a_refused_due_date_says_why_next_to_the_date(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    text = admin_client.post(f"/define/plans/{plan.id}/items/{item.id}/due", {"due_date": "2023-01-05"},
+                             htmx=True).get_data(as_text=True)
+    error = text.split(f'id="item-{item.id}-error">', 1)[1].split("</div>", 1)[0]
+    assert "截止日期应在 2022 年内" in error and "未保存，仍为" in error
+
+
+def test_without_javascript_a_refused_target_shows_the_page_with_the_message_in_the_row(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    item = plan.ordered_items()[0]
+    response = admin_client.post(f"/define/plans/{plan.id}/items/{item.id}/target", {"min_count": "-5"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" in text
+    assert f'id="item-{item.id}-error"' in text and "目标次数应在 0 到 366 之间" in text
+    assert 'class="flash' not in text
+
+
+def test_add_custom_item_errors_appear_next_to_the_fields_of_the_form(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    before = PlanItem.select().where(PlanItem.plan == plan).count()
+    data = {"text": "  ", "category": "first-responsible/nope", "frequency": "yearly", "min_count": "0",
+            "due_date": "2023-01-01", "form": ""}
+    response = admin_client.post(f"/define/plans/{plan.id}/items", data, htmx=True)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "<html" not in text and 'id="add-item"' in text
+    assert 'id="new-text-error"' in text and "请填写事项内容" in text
+    assert 'id="new-category-error"' in text and 'id="new-min_count-error"' in text
+    assert 'id="new-due_date-error"' in text and "截止日期应在 2022 年内" in text
+    assert 'value="2023-01-01"' in text  # what was typed is kept
+    assert PlanItem.select().where(PlanItem.plan == plan).count() == before
+    # without JavaScript: the whole page, the errors in the form, nothing in the flash bar
+    page = admin_client.post(f"/define/plans/{plan.id}/items", data)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 422 and 'id="new-text-error"' in body and 'class="flash' not in body
+
+
+def test_add_custom_item_through_htmx_goes_to_the_new_item(admin_client, version, units):
+    plan, _ = plans.generate_plan(units["plain"], 2022, version)
+    category = plan.pack_version.pack().categories[0]
+    response = admin_client.post(f"/define/plans/{plan.id}/items", {
+        "text": "新增事项", "category": f"{category.list}/{category.id}", "frequency": "yearly", "min_count": "2"},
+        htmx=True)
+    item = PlanItem.get((PlanItem.plan == plan) & (PlanItem.custom == True))  # noqa: E712
+    assert response.status_code == 204 and response.headers["HX-Redirect"].endswith(f"#item-{item.id}")

@@ -126,3 +126,47 @@ def test_an_answer_given_while_a_refresh_is_in_flight_is_kept(page, login, make_
     assert draft.data.get("category") == "大额资金使用"
     assert draft.data.get("topic") == "街道食堂外包"
     assert draft.data.get("body") == "党工委会议"
+
+
+def test_inline_errors_show_at_once_and_stay_until_fixed(page, login, make_user, units, unit_plan, screenshot_dir):
+    """A field that refreshes the whole form shows its error at once; an earlier
+    error stays while other fields refresh the form; htmx logs no errors."""
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    make_user("clerk", "unit", unit=units["street"])
+    login(page, "clerk")
+    page.goto("/perform/fill/decision")
+    page.wait_for_load_state("networkidle")
+    form = page.locator("form.record-form")
+    form.get_by_label("大额资金使用").check()
+    amount = form.get_by_label("涉及金额(万元)")
+    amount.wait_for()
+    page.wait_for_load_state("networkidle")
+
+    topic = page.locator('[name="topic"]')
+    topic.fill("议" * 501)
+    topic.dispatch_event("change")
+    topic_error = page.locator("#record-form-f-topic-wrap .dl-error")
+    topic_error.wait_for()
+
+    amount.fill("-500")
+    amount.dispatch_event("change")
+    amount_error = page.locator("#record-form-f-amount_5f_wan-wrap .dl-error")
+    amount_error.wait_for()
+    assert "不能小于 0" in amount_error.inner_text()
+
+    form.get_by_label("决策机构").select_option("党工委会议")  # refreshes the whole form
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(200)
+    assert topic_error.is_visible() and amount_error.is_visible()
+    assert topic.get_attribute("aria-invalid") == "true"
+    page.screenshot(path=str(screenshot_dir / "record-form-errors.png"), full_page=True)
+
+    topic.fill("资金安排")
+    topic.dispatch_event("change")
+    topic_error.wait_for(state="detached")
+    form.get_by_label("重大项目安排").check()                 # another refresh: the fixed error stays gone
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(200)
+    assert topic_error.count() == 0 and amount_error.is_visible()
+    assert not [text for text in console if "htmx:" in text or "oobErrorNoTarget" in text], console

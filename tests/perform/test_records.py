@@ -158,8 +158,12 @@ def test_unit_dashboard_counts_plan_items_records_and_drafts(clerk, unit_plan):
 def test_inline_validation_keeps_the_error_summary_true(clerk, unit_plan):
     refused = clerk.post("/perform/fill/talk", _talk_fields(date="", target_name=""))
     assert "谈话日期：此项为必填项" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    # the refused page marks the summary and each field showing an error; the page sends them back
+    assert 'name="__summary" value="1"' in page
+    assert 'name="__shown" value="date"' in page and 'name="__shown" value="target_name"' in page
     fields = _talk_fields(target_name="")
-    fields["__field"] = "date"
+    fields.update({"__field": "date", "__summary": "1", "__shown": ["date", "target_name"]})
     text = clerk.post("/perform/fill/talk/field", fields, htmx=True).get_data(as_text=True)
     summary = text[text.index('id="record-form-errors"'):]
     assert 'hx-swap-oob="true"' in summary[:200] or 'hx-swap-oob="true"' in text
@@ -172,7 +176,7 @@ def test_the_record_list_counts_records_per_duty(clerk, unit_plan):
     page = clerk.get("/perform/").get_data(as_text=True)
     row = page[page.index(item.text):]
     row = row[:row.index("</tr>")]
-    assert "<td>1</td>" in row and f"item={item.id}" in row
+    assert '<td data-label="已记录">1</td>' in row and f"item={item.id}" in row
 
 
 def test_htmx_submit_redirects_by_header_and_refusal_returns_the_content(clerk, unit_plan):
@@ -293,3 +297,39 @@ def test_a_hostile_field_name_on_refresh_is_refused_fast_and_small(clerk, unit_p
     assert response.status_code == 413 and "字段名过长" in response.get_data(as_text=True)
     assert elapsed < 2.0 and peak < 40 * 2**20, (elapsed, peak / 2**20)
     assert Draft.select().count() == 0
+
+
+def _decision_fields(**extra):
+    fields = {"date": "2022-06-15", "category": "大额资金使用", "topic": "资金安排", "amount_wan": "120"}
+    fields.update(extra)
+    return fields
+
+
+def test_a_field_that_refreshes_the_form_shows_its_own_error_at_once(clerk, unit_plan):
+    page = clerk.get("/perform/fill/decision").get_data(as_text=True)
+    # the summary placeholder is always on the page: out-of-band answers find it (no htmx:oobErrorNoTarget)
+    assert 'id="record-form-errors"' in page
+    response = clerk.post("/perform/fill/decision/refresh", _decision_fields(amount_wan="-500", __field="amount_wan"),
+                          htmx=True)
+    text = response.get_data(as_text=True)
+    assert 'id="record-form-f-amount_5f_wan-error"' in text
+    # untouched fields (e.g. the empty body) stay quiet until the form is submitted
+    assert "此项为必填项" not in text
+    # no summary before a submit, only its hidden placeholder
+    assert 'id="record-form-errors" hidden' in text.replace('tabindex="-1" ', "")
+
+
+def test_an_earlier_error_stays_when_another_field_refreshes_the_form(clerk, unit_plan):
+    too_long = "议" * 501
+    first = clerk.post("/perform/fill/decision/field", _decision_fields(topic=too_long, __field="topic"), htmx=True)
+    assert 'id="record-form-f-topic-error"' in first.get_data(as_text=True)
+    # the clerk then changes the category (a refresh of the whole form); the page sends __shown
+    text = clerk.post("/perform/fill/decision/refresh",
+                      _decision_fields(topic=too_long, category="重大项目安排", __field="category", __shown="topic"),
+                      htmx=True).get_data(as_text=True)
+    assert 'id="record-form-f-topic-error"' in text and 'name="__shown" value="topic"' in text
+    # fixed: the error leaves, and with it the marker
+    fixed = clerk.post("/perform/fill/decision/refresh",
+                       _decision_fields(topic="短议题", category="大额资金使用", __field="category", __shown="topic"),
+                       htmx=True).get_data(as_text=True)
+    assert 'id="record-form-f-topic-error"' not in fixed and "__shown" not in fixed
