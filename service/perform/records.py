@@ -28,7 +28,7 @@ from ..packs.model import Form
 from ..packs.store import PackVersion
 from ..units.models import Unit
 from . import files
-from .models import Draft, Record, StoredFile
+from .models import Draft, Record, RecordItem, RecordRevision, StoredFile
 
 CHUNK = 1 << 16
 
@@ -225,6 +225,37 @@ def _record_date(data: dict) -> dt.date | None:
         return None
 
 
+def default_items(unit_id: int, form_id: str, day: dt.date | None, plan_item: PlanItem | None) -> list[int]:
+    """The plan items a new record counts for unless the clerk says otherwise.
+
+    The item it was filled for, and every enabled item of the same form in the
+    unit's published plan of the record's year: a 专题会议 counts for each
+    meeting item, and each item's check rule then decides whether this meeting
+    is one it asks for (its topics, its chair…).
+    """
+    ids = {plan_item.id} if plan_item is not None else set()
+    if day is not None and form_id:
+        ids.update(row[0] for row in (
+            PlanItem.select(PlanItem.id).join(Plan)
+            .where((Plan.unit == unit_id) & (Plan.year == day.year) & (Plan.status == "published")
+                   & (PlanItem.form == form_id) & (PlanItem.enabled == True))  # noqa: E712
+            .tuples()))
+    return sorted(ids)
+
+
+def link_items(record: Record, item_ids: list[int]) -> None:
+    """Make ``record`` count for exactly ``item_ids`` (inside the caller's transaction).
+
+    Bookkeeping of the record's own audited change (its revision lists the items)."""
+    current = {row[0] for row in RecordItem.select(RecordItem.plan_item).where(RecordItem.record == record).tuples()}
+    wanted = set(item_ids)
+    if current - wanted:
+        RecordItem.delete().where((RecordItem.record == record)
+                                  & RecordItem.plan_item.in_(sorted(current - wanted))).execute()
+    if wanted - current:
+        RecordItem.insert_many([{"record": record.id, "plan_item": i} for i in sorted(wanted - current)]).execute()
+
+
 def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_item: PlanItem | None,
            data: dict, locale: str = "zh-CN") -> tuple[Record | None, list[FieldError]]:
     """Validate ``data`` and create the record; (record, []) or (None, errors)."""
@@ -236,9 +267,14 @@ def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_i
                           code="file") for p in forged]
     if errors:
         return None, errors
+    day = _record_date(data)
     with database.atomic():
         record = audit.create(Record, unit=unit, pack_version=version, form_id=form_id, plan_item=plan_item,
-                              record_date=_record_date(data), data=data, created_by=user)
+                              record_date=day, data=data, created_by=user)
+        items = default_items(unit.id, form_id, day, plan_item)
+        link_items(record, items)
+        RecordRevision.create(record=record, number=1, data=data, record_date=day, items=items, reason="",
+                              actor=user, actor_name=audit.current_actor()[1] or user.username)
         files.keep(unit.id, data)
         draft = find_draft(user, unit, form_id, plan_item)
         if draft is not None:
