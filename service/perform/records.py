@@ -256,27 +256,171 @@ def link_items(record: Record, item_ids: list[int]) -> None:
         RecordItem.insert_many([{"record": record.id, "plan_item": i} for i in sorted(wanted - current)]).execute()
 
 
+def _say(locale: str, zh: str, en: str) -> str:
+    return zh if locale.startswith("zh") else en
+
+
+def date_errors(data: dict, year: int, today: dt.date, locale: str = "zh-CN") -> list[FieldError]:
+    """A record's date must lie in its plan's year and not after today (``/date``)."""
+    day = _record_date(data)
+    if day is None:
+        return []  # the form's own validation says what is wrong with it
+    if day > today:
+        return [FieldError(path="/date", code="date-future", message=_say(
+            locale, f"记录日期不能晚于今天（{today.isoformat()}）：尚未发生的事不能记录",
+            f"The date cannot be after today ({today.isoformat()}): record what has happened"))]
+    if day.year != year:
+        return [FieldError(path="/date", code="date-year", message=_say(
+            locale, f"记录日期应在 {year} 年内（本记录所属年度任务清单的年度）",
+            f"The date must lie in {year}, the year of the plan this record belongs to"))]
+    return []
+
+
+def items_for(unit_id: int, year: int) -> list[PlanItem]:
+    """The items a record of ``unit_id`` dated in ``year`` may count for: the enabled items
+    of the unit's published plan of that year, in plan order."""
+    return list(PlanItem.select().join(Plan)
+                .where((Plan.unit == unit_id) & (Plan.year == year) & (Plan.status == "published")
+                       & (PlanItem.enabled == True))  # noqa: E712
+                .order_by(PlanItem.position, PlanItem.id))
+
+
+def item_errors(unit_id: int, year: int, item_ids, locale: str = "zh-CN") -> list[FieldError]:
+    """``/items`` problems: every chosen item must be one ``items_for`` offers."""
+    allowed = {item.id for item in items_for(unit_id, year)}
+    if any(not isinstance(i, int) or i not in allowed for i in item_ids):
+        return [FieldError(path="/items", code="items", message=_say(
+            locale, f"所选事项不在本单位 {year} 年已发布的任务清单中", f"A chosen item is not in the unit's published {year} plan"))]
+    return []
+
+
 def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_item: PlanItem | None,
-           data: dict, locale: str = "zh-CN") -> tuple[Record | None, list[FieldError]]:
-    """Validate ``data`` and create the record; (record, []) or (None, errors)."""
+           data: dict, locale: str = "zh-CN", items: list[int] | None = None,
+           today: dt.date | None = None) -> tuple[Record | None, list[FieldError]]:
+    """Validate ``data`` and create the record; (record, []) or (None, errors).
+
+    The record counts for ``items`` (plan item ids) when given, else for
+    ``default_items``. Its date must lie in the year of the plan it is made
+    under (``plan_item``'s, else the unit's newest published plan) and not
+    after ``today``.
+    """
     schema = version.pack().forms[form_id].schema
     data = restore_read_only(schema, data)  # a new record: read-only fields take their defaults
     errors = validate(schema, data, locale=locale)
     forged = foreign_file_refs(schema, data, unit)
     errors += [FieldError(path=p, message="附件无效，请重新上传" if locale.startswith("zh") else "Invalid attachment; upload it again",
                           code="file") for p in forged]
+    plan = plan_item.plan if plan_item is not None else current_plan(unit.id)
+    year = plan.year if plan is not None else None
+    if year is not None:
+        errors += date_errors(data, year, today or dt.date.today(), locale)
+        if items is not None:
+            errors += item_errors(unit.id, year, items, locale)
     if errors:
         return None, errors
     day = _record_date(data)
     with database.atomic():
         record = audit.create(Record, unit=unit, pack_version=version, form_id=form_id, plan_item=plan_item,
                               record_date=day, data=data, created_by=user)
-        items = default_items(unit.id, form_id, day, plan_item)
-        link_items(record, items)
-        RecordRevision.create(record=record, number=1, data=data, record_date=day, items=items, reason="",
+        chosen = sorted(set(items)) if items is not None else default_items(unit.id, form_id, day, plan_item)
+        link_items(record, chosen)
+        RecordRevision.create(record=record, number=1, data=data, record_date=day, items=chosen, reason="",
                               actor=user, actor_name=audit.current_actor()[1] or user.username)
         files.keep(unit.id, data)
         draft = find_draft(user, unit, form_id, plan_item)
         if draft is not None:
             audit.delete(draft)
     return record, []
+
+
+class Stale(Exception):
+    """The record changed since the caller read it (another revision, or a delete)."""
+
+
+def linked_items(record: Record) -> list[int]:
+    """The plan item ids the record counts for now."""
+    return sorted(row[0] for row in RecordItem.select(RecordItem.plan_item)
+                  .where(RecordItem.record == record).tuples())
+
+
+def _plan_year(record: Record) -> int:
+    """The year of the plan a record belongs to: the year of the date it was submitted with."""
+    first = (RecordRevision.select(RecordRevision.record_date).where(RecordRevision.record == record)
+             .order_by(RecordRevision.number).first())
+    for value in (first.record_date if first else None, record.record_date):
+        day = _record_date({"date": str(value)[:10]}) if value else None
+        if day:
+            return day.year
+    return record.created_at.year
+
+
+def revise(record: Record, *, user: User, data: dict | None, items: list[int] | None, reason: str,
+           expected_revision: int | None = None, locale: str = "zh-CN",
+           today: dt.date | None = None) -> tuple[RecordRevision | None, list[FieldError]]:
+    """Change a submitted record: a new revision with a reason; earlier ones are kept.
+
+    ``data`` None keeps the answers, ``items`` None keeps the links. The
+    answers are validated against the form of the record's own pack version,
+    read-only fields keep their values, the date stays in the record's plan
+    year and not after today. ``expected_revision`` (the revision the caller
+    saw) guards against overwriting a change made meanwhile: ``Stale``.
+    """
+    reason = (reason or "").strip()
+    errors: list[FieldError] = []
+    if not reason:
+        errors.append(FieldError(path="/reason", code="required", message=_say(
+            locale, "修改已提交的记录须填写修改原因", "Say why the submitted record is changed")))
+    if record.is_deleted:
+        raise Stale()
+    schema = record.form_schema()
+    new_data = record.data if data is None else restore_read_only(schema, data, record.data)
+    if data is not None:
+        errors += validate(schema, new_data, locale=locale)
+        errors += [FieldError(path=p, code="file", message=_say(locale, "附件无效，请重新上传", "Invalid attachment; upload it again"))
+                   for p in foreign_file_refs(schema, new_data, record.unit)]
+    year = _plan_year(record)
+    errors += date_errors(new_data, year, today or dt.date.today(), locale)
+    if items is not None:
+        errors += item_errors(record.unit_id, year, items, locale)
+    if errors:
+        return None, errors
+    day = _record_date(new_data)
+    with database.atomic():
+        seen = record.revision if expected_revision is None else expected_revision
+        moved = (Record.update(revision=Record.revision + 1)
+                 .where((Record.id == record.id) & (Record.revision == seen) & Record.deleted_at.is_null()).execute())
+        if not moved:
+            raise Stale()
+        fresh = Record.get_by_id(record.id)
+        chosen = sorted(set(items)) if items is not None else linked_items(fresh)
+        before_items = linked_items(fresh)
+        # The row's revision is already bumped; audit the answers as changed now.
+        fresh.revision = seen
+        audit.update(fresh, data=new_data, record_date=day, revision=seen + 1)
+        link_items(fresh, chosen)
+        if chosen != before_items:
+            audit.record("update", "record_item", fresh.id, {"items": before_items}, {"items": chosen})
+        revision = RecordRevision.create(record=fresh, number=seen + 1, data=new_data, record_date=day,
+                                         items=chosen, reason=reason, actor=user,
+                                         actor_name=audit.current_actor()[1] or user.username)
+        files.keep(fresh.unit_id, new_data)
+    record.__data__ = dict(fresh.__data__)
+    record._dirty.clear()
+    return revision, []
+
+
+def delete_record(record: Record, *, user: User, reason: str, expected_revision: int | None = None,
+                  locale: str = "zh-CN") -> list[FieldError]:
+    """Soft-delete a record with a reason: kept (inspectors see it), never counted again."""
+    reason = (reason or "").strip()
+    if not reason:
+        return [FieldError(path="/reason", code="required", message=_say(
+            locale, "删除记录须填写原因", "Say why the record is deleted"))]
+    with database.atomic():
+        fresh = Record.get_or_none(Record.id == record.id)
+        if fresh is None or fresh.is_deleted or (expected_revision is not None and fresh.revision != expected_revision):
+            raise Stale()
+        audit.update(fresh, deleted_at=utcnow(), deleted_by=user, deleted_reason=reason)
+    record.__data__ = dict(fresh.__data__)
+    record._dirty.clear()
+    return []
