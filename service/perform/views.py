@@ -27,7 +27,7 @@ from ..web.ids import parse_id
 from ..web.paging import paged
 from ..web.render import is_htmx, render
 from . import records
-from .models import Draft, Record, StoredFile
+from .models import Draft, Record, RecordItem, RecordRevision, StoredFile
 
 bp = Blueprint("perform", __name__, url_prefix="/perform")
 files_bp = Blueprint("files", __name__, url_prefix="/files")
@@ -52,11 +52,12 @@ def index():
         plan = records.current_plan(current_user.unit_id)
         forms = plan.pack_version.pack().forms if plan else {}
         tree, list_names, category_names = grouped(plan, include_disabled=False) if plan else ({}, {}, {})
-        counts = dict(Record.select(Record.plan_item, fn.COUNT(Record.id))
-                      .where(Record.unit == current_user.unit_id).group_by(Record.plan_item).tuples())
+        counts = dict(RecordItem.select(RecordItem.plan_item, fn.COUNT(RecordItem.id)).join(Record)
+                      .where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
+                      .group_by(RecordItem.plan_item).tuples())
         drafts = list(Draft.select().where((Draft.user == current_user.id) & (Draft.unit == current_user.unit_id))
                       .order_by(Draft.updated_at.desc()))
-        recent = list(Record.select().where(Record.unit == current_user.unit_id)
+        recent = list(Record.select().where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
                       .order_by(Record.id.desc()).limit(20))
         fmt = wanted_format()
         if fmt and plan:
