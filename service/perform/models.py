@@ -37,7 +37,10 @@ class Record(BaseModel):
         return self.deleted_at is not None
 
     def form_schema(self) -> dict:
-        """The form as it was in the record's own pack version."""
+        """The form as it was in the record's own pack version (or the built-in completion note)."""
+        from .records import NOTE_FORM_ID, NOTE_SCHEMA
+        if self.form_id == NOTE_FORM_ID:
+            return NOTE_SCHEMA
         return self.pack_version.pack().forms[self.form_id].schema
 
 

@@ -53,6 +53,41 @@ class NotFillable(Exception):
         self.msgid, self.status = msgid, status
 
 
+#: A custom item without an evidence form is marked done with this built-in
+#: note (not a pack form: its id is not a slug, so no pack can take it).
+NOTE_FORM_ID = "_note"
+NOTE_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "完成情况说明",
+    "x-i18n": {"en": {"title": "Completion note"}},
+    "type": "object",
+    "x-order": ["date", "note", "attachments"],
+    "properties": {
+        "date": {"type": "string", "format": "date", "title": "完成日期", "x-i18n": {"en": {"title": "Date done"}}},
+        "note": {"type": "string", "title": "完成情况", "x-widget": "textarea", "minLength": 1, "maxLength": 5000,
+                 "x-i18n": {"en": {"title": "What was done"}}},
+        "attachments": {
+            "type": "array", "title": "附件", "x-i18n": {"en": {"title": "Attachment"}}, "x-widget": "file",
+            "x-accept": [".pdf", ".jpg", ".png", ".doc", ".docx", ".xls", ".xlsx"], "x-max-bytes": 10485760,
+            "maxItems": 10,
+            "items": {"type": "object", "properties": {"id": {"type": "string", "maxLength": 100},
+                                                       "name": {"type": "string", "maxLength": 255},
+                                                       "size": {"type": "integer", "minimum": 0},
+                                                       "type": {"type": "string", "maxLength": 100}},
+                      "required": ["id", "name"], "additionalProperties": False}},
+    },
+    "required": ["date", "note"],
+}
+NOTE_FORM = Form(id=NOTE_FORM_ID, schema=NOTE_SCHEMA)
+
+
+def form_of(version: PackVersion, form_id: str) -> Form | None:
+    """The form ``form_id`` of ``version`` (or the built-in completion note), or None."""
+    if form_id == NOTE_FORM_ID:
+        return NOTE_FORM
+    return version.pack().forms.get(form_id)
+
+
 def current_plan(unit_id: int) -> Plan | None:
     """The unit's newest published plan (records are made under its pack version)."""
     return (Plan.select().where((Plan.unit == unit_id) & (Plan.status == "published"))
@@ -80,8 +115,9 @@ def fill_target(unit: Unit, form_id: str, item_id: int | None) -> tuple[PlanItem
     if plan is None:
         raise NotFillable(N_("本单位尚无已发布的年度任务清单，暂不能填报。"), 409)
     version = plan.pack_version
-    form = version.pack().forms.get(form_id)
-    if form is None:
+    form = form_of(version, form_id)
+    if form is None or (form_id == NOTE_FORM_ID and (item is None or item.form)):
+        # The note is for a custom item without a form, named by the item.
         raise NotFillable(N_("表单不存在"), 404)
     return item, version, form
 
@@ -304,7 +340,7 @@ def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_i
     under (``plan_item``'s, else the unit's newest published plan) and not
     after ``today``.
     """
-    schema = version.pack().forms[form_id].schema
+    schema = form_of(version, form_id).schema
     data = restore_read_only(schema, data)  # a new record: read-only fields take their defaults
     errors = validate(schema, data, locale=locale)
     forged = foreign_file_refs(schema, data, unit)
