@@ -13,7 +13,8 @@ period and never after ``today``. Then each unit's profile plants its gaps:
   last week of its quarter, and the third quarter's of the last full year only
   on 8 October (so that quarter is 红);
 - one unit barely records anything (``BARELY``): only its annual duty report;
-- the rest skip about one item-period in eight (chosen deterministically).
+- the rest skip about one item-period in eight (chosen deterministically; never
+  the records a planted gap is about).
 
 Records are inserted in bulk (one audit entry each, like any record), linked to
 their plan items like a submitted record, with their first revision.
@@ -150,7 +151,9 @@ def plan_records(unit: Unit, plan: Plan, pack: Pack, today: dt.date, templates: 
         for period in _own_periods(kind, plan.year):
             if dt.date.fromisoformat(periods.period_start(period)) > today:
                 break
-            if code not in EXEMPLARY and code not in BARELY and _stable(code, item.item_id, period) % SKIP_ONE_IN == 0:
+            planted = (code in LATE_CHECKS and item.form == "inspection") or (code in NO_YOUNG_TALKS and item.form == "talk")
+            if code not in EXEMPLARY and code not in BARELY and not planted \
+                    and _stable(code, item.item_id, period) % SKIP_ONE_IN == 0:
                 continue
             for n in range(per_period):
                 day = _day_in(period, code, item.item_id, n, early=code in EXEMPLARY)
