@@ -221,6 +221,12 @@ def fill(form_id: str):
     ctx = _Context(form_id)
     draft = records.find_draft(current_user._get_current_object(), ctx.unit, form_id, ctx.item)
     status = 200
+    plan = ctx.item.plan if ctx.item else records.current_plan(ctx.unit.id)
+    candidates = [i for i in records.items_for(ctx.unit.id, plan.year)
+                  if i.form == form_id or (ctx.item and i.id == ctx.item.id)] if plan else []
+    checked = {i.id for i in candidates if i.form == form_id} | ({ctx.item.id} if ctx.item else set())
+    if request.method == "POST" and _chosen_items(request.form) is not None:
+        checked = set(_chosen_items(request.form))
     if request.method == "GET":
         data = draft.data if draft else None
         html = ctx.render(data)
@@ -233,7 +239,7 @@ def fill(form_id: str):
         else:
             record, errors = records.submit(user=current_user._get_current_object(), unit=ctx.unit,
                                             version=ctx.version, form_id=form_id, plan_item=ctx.item,
-                                            data=post.data, locale=_locale())
+                                            data=post.data, locale=_locale(), items=_chosen_items(request.form))
             if record:
                 flash(_("已提交记录：%(title)s", title=ctx.form.title), "success")
                 target = url_for("perform.record", record_id=record.id)
@@ -241,10 +247,13 @@ def fill(form_id: str):
                     return "", 204, {"HX-Redirect": target}
                 return redirect(target)
             _autosave(ctx, post.data)
-            html = ctx.render(post.data, errors, post.choices)
+            items_error = next((e.message for e in errors if e.path == "/items"), "")
+            html = ctx.render(post.data, [e for e in errors if e.path != "/items"] or None, post.choices)
             status = 422
+            return render("perform/fill.html", status=status, ctx=ctx, form_html=html, draft=draft,
+                          urls=ctx.urls(), candidates=candidates, checked=checked, items_error=items_error)
     return render("perform/fill.html", status=status, ctx=ctx, form_html=html, draft=draft,
-                  urls=ctx.urls())
+                  urls=ctx.urls(), candidates=candidates, checked=checked, items_error="")
 
 
 @bp.post("/fill/<form_id>/refresh")

@@ -96,3 +96,17 @@ def test_a_custom_item_without_a_form_is_marked_done_with_a_note_and_attachment(
     assert (done.status, done.colour, done.count) == ("done", "green", 1)
     view = clerk.get(f"/perform/records/{record.id}").get_data(as_text=True)
     assert "赴三个村社开展调研" in view and "年内完成一次专题调研" in view
+
+
+def test_the_clerk_adjusts_the_items_when_filling(clerk, unit_plan):
+    young = item_of(unit_plan, "fr-talk-young")
+    team = item_of(unit_plan, "fr-talk-team")
+    page = clerk.get(f"/perform/fill/talk?item={young.id}").get_data(as_text=True)
+    assert "计入的事项" in page and f'value="{team.id}" checked' in page and f'value="{young.id}" checked' in page
+    assert 'name="__items"' in page and item_of(unit_plan, "fr-check-quarterly").text not in page
+    fields = _talk_fields(target_roles="年轻干部")
+    fields.update({"__items_shown": "1", "__items": str(young.id)})
+    response = clerk.post(f"/perform/fill/talk?item={young.id}", fields)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    from service.perform import records
+    assert records.linked_items(Record.get()) == [young.id]
