@@ -6,6 +6,7 @@ so a record is validated, stored and later shown with its own rules.
 """
 from __future__ import annotations
 
+import datetime as dt
 
 from markupsafe import escape
 from peewee import fn
@@ -27,6 +28,7 @@ from ..web.ids import parse_id
 from ..web.paging import paged
 from ..web.render import is_htmx, render
 from . import records
+from . import status as status_engine
 from .models import Draft, Record, RecordItem, RecordRevision, StoredFile
 
 bp = Blueprint("perform", __name__, url_prefix="/perform")
@@ -57,6 +59,11 @@ def index():
                       .group_by(RecordItem.plan_item).tuples())
         drafts = list(Draft.select().where((Draft.user == current_user.id) & (Draft.unit == current_user.unit_id))
                       .order_by(Draft.updated_at.desc()))
+        statuses = {}
+        if plan:
+            as_of = min(dt.date.today(), dt.date(plan.year, 12, 31))
+            statuses = {s.plan_item_id: s for s in status_engine.unit_status(
+                current_user.unit_id, f"{as_of.year}-{as_of.month:02d}", as_of, include_disabled=False)}
         recent = list(Record.select().where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
                       .order_by(Record.id.desc()).limit(20))
         fmt = wanted_format()
@@ -72,7 +79,8 @@ def index():
                             forms[item.form].title if item.form in forms else item.form]
                            for list_name, category_name, item in rows))
         return render("perform/unit.html", plan=plan, tree=tree, list_names=list_names, forms=forms,
-                      drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES)
+                      drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES, statuses=statuses,
+                      status_labels=status_engine.STATUSES, colour_labels=status_engine.COLOURS)
     return _records_list()
 
 
