@@ -16,9 +16,12 @@ docs/perform.md for the rules, with worked examples.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ..db import database
 from ..define.models import Plan, PlanItem
 from ..i18n import N_
 from ..logic.errors import RuleError
@@ -144,6 +147,18 @@ def period_label(period: str) -> str:
     return f"{year}年"
 
 
+@functools.lru_cache(maxsize=4096)
+def _bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period (cached: the batch asks the same few thousands of times)."""
+    return dt.date.fromisoformat(periods.period_start(period)), dt.date.fromisoformat(periods.period_end(period))
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_info(period: str) -> dict:
+    return periods.period_info(period)
+
+
+@functools.lru_cache(maxsize=4096)
 def window_of(frequency: str, period: str) -> str:
     """The period an item of ``frequency`` is counted over when ``period`` is asked for.
 
@@ -184,7 +199,7 @@ def due_of(item: PlanItem, window: str) -> dt.date:
     pack's ``due`` rule for the item's last own period in the window (kept
     inside that period); else the window's last day.
     """
-    start, end = _date(periods.period_start(window)), _date(periods.period_end(window))
+    start, end = _bounds(window)
     fixed = _date(item.due_date)
     if fixed and start <= fixed <= end:
         return fixed
@@ -192,7 +207,7 @@ def due_of(item: PlanItem, window: str) -> dt.date:
     if due:
         kind = periods.FREQUENCY_KIND.get(item.frequency, "year")
         last = periods.period_of(end.isoformat(), kind)
-        own_start, own_end = _date(periods.period_start(last)), _date(periods.period_end(last))
+        own_start, own_end = _bounds(last)
         day = None
         try:
             if type(due.get("days_after_period_start")) is int:
@@ -253,10 +268,14 @@ class Rules:
         if key not in self._parts:
             count = _count_expression(rule)
             violation = _violation_expression(rule) if count is None else None
+            counter = count if count is not None else violation
+            # count_if and count_distinct count each record at most once: when they count every
+            # record in the window, all of them counted, and no record needs evaluating alone.
+            per_record = isinstance(counter, dict) and next(iter(counter), None) in ("count_if", "count_distinct")
             self._parts[key] = (self.cache.get(rule),
                                 self.cache.get(count) if count is not None else None,
-                                self.cache.get(violation) if violation is not None else None, rule)
-        return self._parts[key][:3]
+                                self.cache.get(violation) if violation is not None else None, per_record, rule)
+        return self._parts[key][:4]
 
 
 def _number(value) -> int:
@@ -279,7 +298,7 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
     rules = rules or Rules()
     thresholds = thresholds or Thresholds.of(pack)
     window = window_of(item.frequency, period)
-    start, end = _date(periods.period_start(window)), _date(periods.period_end(window))
+    start, end = _bounds(window)
     target = target_of(item, window)
     due = due_of(item, window)
     days_left = (due - as_of).days
@@ -300,18 +319,22 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
     inside.sort(key=lambda r: (r.date, r.id))
     pack_item = pack.item(item.item_id) if pack is not None and not item.custom else None
     rule = pack_item.check if pack_item is not None and pack_item.check is not None else COUNT_RULE
-    data = {"records": [r.data for r in inside], "period": periods.period_info(window), "target": target,
+    data = {"records": [r.data for r in inside], "period": dict(_period_info(window)), "target": target,
             "unit": unit}
     context = {"today": as_of.isoformat()}
     error = ""
     try:
-        compiled, count_fn, violation_fn = rules.parts(rule)
+        compiled, count_fn, violation_fn, at_most_once = rules.parts(rule)
         met = _truthy(compiled(data, context))
         counter = count_fn or violation_fn
         if counter is not None:
             count = _number(counter(data, context))
-            counted = [r for r in inside
-                       if _number(counter(dict(data, records=[r.data]), context)) > 0] if count else []
+            if not count:
+                counted = []
+            elif at_most_once and count == len(inside):
+                counted = inside
+            else:
+                counted = [r for r in inside if _number(counter(dict(data, records=[r.data]), context)) > 0]
         else:
             count, counted = len(inside), inside
     except RuleError as exc:
@@ -414,11 +437,15 @@ def _statuses_chunk(chunk, year, period, as_of, out, rules_by_version, include_d
     if items and first <= last:
         window = ((Record.unit.in_(chunk)) & Record.deleted_at.is_null()
                   & (Record.record_date >= first) & (Record.record_date <= last))
-        for record_id, item_id in (RecordItem.select(RecordItem.record, RecordItem.plan_item)
-                                   .join(Record).where(window).tuples()):
+        # Raw rows: peewee's per-value conversion (dates from text above all) would cost more
+        # than the rules themselves over a district's records.
+        for record_id, item_id in database.execute(
+                RecordItem.select(RecordItem.record, RecordItem.plan_item).join(Record).where(window)):
             linked.setdefault(item_id, []).append(record_id)
-        for row in Record.select(Record.id, Record.form_id, Record.record_date, Record.data).where(window):
-            records[row.id] = CountedRecord(row.id, row.form_id, _date(row.record_date), row.data)
+        for record_id, form_id, day, data in database.execute(
+                Record.select(Record.id, Record.form_id, Record.record_date, Record.data).where(window)):
+            records[record_id] = CountedRecord(record_id, form_id, _date(day),
+                                               json.loads(data) if isinstance(data, (str, bytes)) else data)
     versions = {p.pack_version_id for p in plans.values()}
     packs = {v.id: v.pack() for v in PackVersion.select(*PackVersion.light_fields())
              .where(PackVersion.id.in_(sorted(versions)))}
