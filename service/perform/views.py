@@ -78,8 +78,21 @@ def index():
                             item.min_count, item.due_date or "", counts.get(item.id, 0),
                             forms[item.form].title if item.form in forms else item.form]
                            for list_name, category_name, item in rows))
+        order = {"red": 0, "yellow": 1, "blue": 2, None: 3}
+        todo = sorted((s for s in statuses.values() if s.status not in ("done", "not_applicable")),
+                      key=lambda s: (order.get(s.colour, 3), s.due or "", s.plan_item_id))
+        progress = []
+        for list_id, categories in tree.items():
+            in_list = [statuses[i.id] for items in categories.values() for i in items if i.id in statuses]
+            progress.append((list_names.get(list_id, list_id), sum(s.status == "done" for s in in_list), len(in_list),
+                             [(category_names.get(cid, cid), sum(statuses[i.id].status == "done" for i in items
+                                                                 if i.id in statuses),
+                               sum(1 for i in items if i.id in statuses)) for cid, items in categories.items()]))
+        items_by_id = {i.id: i for cats in tree.values() for items in cats.values() for i in items}
         return render("perform/unit.html", plan=plan, tree=tree, list_names=list_names, forms=forms,
                       drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES, statuses=statuses,
+                      todo=todo, progress=progress, items_by_id=items_by_id,
+                      period_label=status_engine.period_label(f"{as_of.year}-{as_of.month:02d}") if plan else "",
                       status_labels=status_engine.STATUSES, colour_labels=status_engine.COLOURS)
     return _records_list()
 

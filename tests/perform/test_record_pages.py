@@ -110,3 +110,15 @@ def test_the_clerk_adjusts_the_items_when_filling(clerk, unit_plan):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     from service.perform import records
     assert records.linked_items(Record.get()) == [young.id]
+
+
+def test_the_unit_page_lists_this_periods_open_items_overdue_first_with_progress(clerk, unit_plan):
+    page = clerk.get("/perform/").get_data(as_text=True)
+    todo = page.split('class="todo"')[1].split("</table>")[0]
+    rows = [chunk.split('"')[0] for chunk in todo.split('data-todo="')[1:]]
+    # As of 2022-12-31 (the plan's year is over): 03-31 items are red and come first.
+    assert rows.index("fr-risk-review") < rows.index("fr-check-quarterly")
+    assert "status-red" in todo.split('data-todo="fr-risk-review"')[1].split("</tr>")[0]
+    assert f'/perform/fill/inspection?item={item_of(unit_plan, "fr-check-quarterly").id}' in todo
+    assert "fr-check-rectify" not in rows  # done (nothing violated)
+    assert "各清单完成情况" in page and "第一责任人责任清单" in page and "<progress" in page
