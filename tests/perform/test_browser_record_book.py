@@ -17,6 +17,9 @@ def test_a_red_item_recorded_turns_green_and_its_change_is_kept(page, login, mak
     make_user("clerk", "unit", unit=units["street"])
     login(page, "clerk")
     page.goto("/perform/")
+    first = page.locator("table.todo tbody tr").first
+    assert "红" in first.inner_text()  # overdue first
+    page.screenshot(path=str(screenshot_dir / "perform-unit-dashboard.png"))
     row = page.locator(f'tr[data-item="{custom.item_id}"]')
     assert "红" in row.locator(".status").inner_text() and "未完成" in row.inner_text()
     row.scroll_into_view_if_needed()
