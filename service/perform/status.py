@@ -272,10 +272,12 @@ class Rules:
             # count_if and count_distinct count each record at most once: when they count every
             # record in the window, all of them counted, and no record needs evaluating alone.
             per_record = isinstance(counter, dict) and next(iter(counter), None) in ("count_if", "count_distinct")
+            # The most common rule is just "count ≥ target": the count answers it, no second run.
+            plain = isinstance(rule, dict) and list(rule) == [">="] and rule[">="][0] is count
             self._parts[key] = (self.cache.get(rule),
                                 self.cache.get(count) if count is not None else None,
-                                self.cache.get(violation) if violation is not None else None, per_record, rule)
-        return self._parts[key][:4]
+                                self.cache.get(violation) if violation is not None else None, per_record, plain, rule)
+        return self._parts[key][:5]
 
 
 def _number(value) -> int:
@@ -324,11 +326,15 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
     context = {"today": as_of.isoformat()}
     error = ""
     try:
-        compiled, count_fn, violation_fn, at_most_once = rules.parts(rule)
-        met = _truthy(compiled(data, context))
+        compiled, count_fn, violation_fn, at_most_once, plain = rules.parts(rule)
         counter = count_fn or violation_fn
+        raw = counter(data, context) if counter is not None else None
+        if plain and isinstance(raw, int) and not isinstance(raw, bool):
+            met = raw >= target
+        else:
+            met = _truthy(compiled(data, context))
         if counter is not None:
-            count = _number(counter(data, context))
+            count = _number(raw)
             if not count:
                 counted = []
             elif at_most_once and count == len(inside):
