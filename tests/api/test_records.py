@@ -18,7 +18,9 @@ def _record_page(client, record_id: int) -> str:
     """The record page without what differs between two records by nature: id and time."""
     html = client.get(f"/perform/records/{record_id}").get_data(as_text=True)
     html = html.replace(f"#{record_id}", "#N").replace(f"/records/{record_id}", "/records/N")
-    html = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "TIME UTC", html)
+    html = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "TIME", html)  # submitted at, revisions' times
+    html = re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+    html = re.sub(r'"X-CSRFToken": "[^"]*"', "", html)
     return re.sub(r'<meta name="csrf-token" content="[^"]*">', "", html)
 
 
