@@ -78,13 +78,13 @@ def test_m0005_keeps_the_files_existing_records_refer_to(tmp_path, monkeypatch):
     assert db.execute_sql("SELECT COUNT(*) FROM stored_file WHERE last_seen_at = created_at").fetchone()[0] == 4
 
 
-def test_m0007_links_existing_records_to_their_items_and_keeps_them_as_revision_one(tmp_path, monkeypatch):
+def test_m0008_links_existing_records_to_their_items_and_keeps_them_as_revision_one(tmp_path, monkeypatch):
     """Records made before records counted for several items: the item they were filled for and
     every item of their form in the unit's plan of their year; each gets revision 1."""
     import service.migrations as migrations
     names = available()
     db = open_database(f"sqlite:///{tmp_path}/old.sqlite3")
-    monkeypatch.setattr(migrations, "available", lambda: names[:6])
+    monkeypatch.setattr(migrations, "available", lambda: names[:7])
     upgrade(db)
     now = "2024-01-01 00:00:00"
     db.execute_sql("INSERT INTO unit (id, code, name, type, tags, risk_areas, subordinate_units, law_enforcement,"
@@ -108,7 +108,7 @@ def test_m0007_links_existing_records_to_their_items_and_keeps_them_as_revision_
                    " (2, 1, 1, 'meeting', 5, '2022-06-01', ?, 1, ?, ?)",
                    (json.dumps({"date": "2022-05-10"}), now, now, json.dumps({"date": "2022-06-01"}), now, now))
     monkeypatch.setattr(migrations, "available", lambda: names)
-    assert "m0007_record_links" in upgrade(db)
+    assert "m0008_record_links" in upgrade(db)
     links = sorted(db.execute_sql("SELECT record_id, plan_item_id FROM record_item").fetchall())
     assert links == [(1, 1), (1, 2), (2, 3), (2, 5)]  # 2023's talk item is not linked
     revisions = db.execute_sql("SELECT record_id, number, items, reason FROM record_revision ORDER BY record_id").fetchall()
