@@ -223,6 +223,44 @@ def plans_generate(year, publish):
     click.echo(f"plans {year}: {counts['created']} created, {counts['kept']} kept")
 
 
+@click.command("status")
+@click.argument("unit_code")
+@click.option("--period", required=True, help="2022-05 (month), 2022Q2, 2022H1 or 2022.")
+@click.option("--as-of", "as_of", help="The day the status is for (YYYY-MM-DD; default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per plan item.")
+@with_appcontext
+def status_command(unit_code, period, as_of, as_json):
+    """Where UNIT_CODE stands on each item of its published plan for PERIOD (履责 status)."""
+    import datetime as dt
+    import json
+    from .packs.periods import PeriodError
+    from .perform import status
+    from .units.models import Unit
+    unit = Unit.get_or_none(Unit.code == unit_code)
+    if unit is None:
+        raise click.ClickException(f"no unit {unit_code!r}")
+    try:
+        status.check_period(period)
+    except PeriodError:
+        raise click.ClickException(f"not a period: {period!r} (use 2022-05, 2022Q2, 2022H1 or 2022)")
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        raise click.ClickException(f"not a date: {as_of!r} (use YYYY-MM-DD)")
+    found = status.unit_status(unit.id, period, day)
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo(f"{unit.code} {unit.name}: no published plan for {period[:4]}")
+        return
+    marks = {"green": "绿", "blue": "蓝", "yellow": "黄", "red": "红", None: "  "}
+    click.echo(f"{unit.code} {unit.name}  {status.period_label(period)}  截至 {day.isoformat()}")
+    for s in found:
+        click.echo(f"{marks[s.colour]}  {status.STATUSES[s.status]:<4}\t{s.count}/{s.target}\t{s.due or '':<10}"
+                   f"\t{s.item_id}\t{s.text}")
+
+
 @click.command("worker")
 @click.option("--workers", default=2, show_default=True, help="Worker threads taking tasks from the queue.")
 @click.option("--no-periodic", is_flag=True, help="Do not enqueue periodic tasks from this consumer.")
@@ -279,7 +317,7 @@ def _pack_app_commands() -> click.Group:
 def register_app_commands(app) -> None:
     """Attach the database-bound commands to ``app.cli`` (used by ``flask`` and ``dutyloop``)."""
     from .units.cli import units_cli
-    for command in (db_cli, user_cli, token_cli, demo, plans_cli, units_cli, worker, files_cli,
+    for command in (db_cli, user_cli, token_cli, demo, plans_cli, status_command, units_cli, worker, files_cli,
                     _pack_app_commands()):
         if command.name not in app.cli.commands:
             app.cli.add_command(command)

@@ -69,23 +69,32 @@ def load_demo(password: str) -> str:
                              password_hash=password_hash)
                 created += 1
     summary = f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d})"
-    return summary + "; " + _load_plans() + "; " + _load_reviews()
+    from .perform.demo import load_demo_records
+    return summary + "; " + _load_plans() + "; " + load_demo_records() + "; " + _load_reviews()
 
 
 def _load_plans() -> str:
-    """Install and publish the default pack, then generate and publish the demo year's plans."""
+    """Install and publish the default pack, then generate and publish the plans of the
+    last full year and the current year (relative to today, so something is due now)."""
+    import datetime as dt
+
     from .define import plans
     from .define.models import Plan
     from .packs.store import install_directory, publish
+    from .perform.demo import demo_years
     if not (DEFAULT_PACK / "rules" / "pack.json").exists():
         return "default pack not found beside the code; no plans generated"
+    years = demo_years(dt.date.today())
     with audit.acting_as(None, "demo"):
         version, _created, _problems = install_directory(DEFAULT_PACK)
         publish(version)
-        counts = plans.generate_plans(DEMO_YEAR, version)
-        for plan in Plan.select().where((Plan.year == DEMO_YEAR) & (Plan.status == "draft")):
-            plans.publish_plan(plan)
-    return f"pack {version.label} published; {DEMO_YEAR} plans: {counts['created']} created"
+        made = []
+        for year in years:
+            counts = plans.generate_plans(year, version)
+            for plan in Plan.select().where((Plan.year == year) & (Plan.status == "draft")):
+                plans.publish_plan(plan)
+            made.append(f"{year} plans: {counts['created']} created")
+    return f"pack {version.label} published; " + ", ".join(made)
 
 
 # A published year-end review and one in preparation (names invented).

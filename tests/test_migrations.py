@@ -76,3 +76,41 @@ def test_m0005_keeps_the_files_existing_records_refer_to(tmp_path, monkeypatch):
     # ids[2] is in no record; ids[3] is named by a record of another unit: both pending.
     assert kept == {ids[0]: 1, ids[1]: 1, ids[2]: 0, ids[3]: 0}
     assert db.execute_sql("SELECT COUNT(*) FROM stored_file WHERE last_seen_at = created_at").fetchone()[0] == 4
+
+
+def test_m0008_links_existing_records_to_their_items_and_keeps_them_as_revision_one(tmp_path, monkeypatch):
+    """Records made before records counted for several items: the item they were filled for and
+    every item of their form in the unit's plan of their year; each gets revision 1."""
+    import service.migrations as migrations
+    names = available()
+    db = open_database(f"sqlite:///{tmp_path}/old.sqlite3")
+    monkeypatch.setattr(migrations, "available", lambda: names[:7])
+    upgrade(db)
+    now = "2024-01-01 00:00:00"
+    db.execute_sql("INSERT INTO unit (id, code, name, type, tags, risk_areas, subordinate_units, law_enforcement,"
+                   " leader_name, leader_title, active, created_at, updated_at) VALUES"
+                   " (1, 'U1', 'u', 't', '[]', '[]', 0, 0, 'l', 't', 1, ?, ?)", (now, now))
+    db.execute_sql("INSERT INTO user (id, username, display_name, password_hash, role, active, created_at, updated_at)"
+                   " VALUES (1, 'c', 'c', 'x', 'unit', 1, ?, ?)", (now, now))
+    db.execute_sql("INSERT INTO pack_version (id, pack_id, name, version, content_hash, files, source, note,"
+                   " created_at, created_by, published) VALUES (1, 'p', 'p', '1', 'h', '{}', 's', '', ?, 'x', 1)", (now,))
+    for plan_id, year in ((1, 2022), (2, 2023)):
+        db.execute_sql("INSERT INTO plan (id, unit_id, year, pack_version_id, status, revision, created_at, updated_at)"
+                       " VALUES (?, 1, ?, 1, 'published', 1, ?, ?)", (plan_id, year, now, now))
+    items = [(1, 1, "talk"), (2, 1, "talk"), (3, 1, "meeting"), (4, 2, "talk"), (5, 1, "")]
+    for item_id, plan_id, form in items:
+        db.execute_sql("INSERT INTO plan_item (id, plan_id, item_id, list_id, category_id, text, frequency, min_count,"
+                       " form, weight, supervisor, custom, enabled, disabled_reason, position) VALUES"
+                       " (?, ?, ?, 'l', 'c', 't', 'yearly', 1, ?, 1, '', 0, 1, '', 0)",
+                       (item_id, plan_id, f"i{item_id}", form))
+    db.execute_sql("INSERT INTO record (id, unit_id, pack_version_id, form_id, plan_item_id, record_date, data,"
+                   " created_by_id, created_at, updated_at) VALUES (1, 1, 1, 'talk', 1, '2022-05-10', ?, 1, ?, ?),"
+                   " (2, 1, 1, 'meeting', 5, '2022-06-01', ?, 1, ?, ?)",
+                   (json.dumps({"date": "2022-05-10"}), now, now, json.dumps({"date": "2022-06-01"}), now, now))
+    monkeypatch.setattr(migrations, "available", lambda: names)
+    assert "m0008_record_links" in upgrade(db)
+    links = sorted(db.execute_sql("SELECT record_id, plan_item_id FROM record_item").fetchall())
+    assert links == [(1, 1), (1, 2), (2, 3), (2, 5)]  # 2023's talk item is not linked
+    revisions = db.execute_sql("SELECT record_id, number, items, reason FROM record_revision ORDER BY record_id").fetchall()
+    assert [(r[0], r[1], json.loads(r[2]), r[3]) for r in revisions] == [(1, 1, [1, 2], ""), (2, 1, [3, 5], "")]
+    assert db.execute_sql("SELECT revision, deleted_at, deleted_reason FROM record").fetchall() == [(1, None, ""), (1, None, "")]

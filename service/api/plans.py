@@ -12,7 +12,7 @@ from peewee import fn
 
 from ..auth.access import require_unit_access
 from ..define.models import FREQUENCIES, PLAN_STATUSES, Plan, PlanItem
-from ..perform.models import Record
+from ..perform.models import Record, RecordItem
 from ..web.errors import NotFound
 from .base import PAGINATION_HEADERS, Blueprint, Id, PageArgs, Schema, UtcDateTime, page_of, paginate
 
@@ -48,7 +48,8 @@ class PlanItemSchema(Schema):
     custom = ma.fields.Boolean(required=True)
     enabled = ma.fields.Boolean(required=True)
     disabled_reason = ma.fields.String(required=True)
-    record_count = ma.fields.Integer(required=True, metadata={"description": "Records made for this item"})
+    record_count = ma.fields.Integer(required=True, metadata={
+        "description": "Records that count for this item (not deleted; whether they meet its rule: /api/v1/units/{id}/status)"})
 
 
 class PlanDetailSchema(PlanSchema):
@@ -96,8 +97,9 @@ def get_plan(plan_id: int):
     items = plan.ordered_items()
     if not current_user.is_staff:
         items = [item for item in items if item.enabled]
-    counts = dict(Record.select(Record.plan_item, fn.COUNT(Record.id))
-                  .where(Record.plan_item.in_([item.id for item in items])).group_by(Record.plan_item).tuples())
+    counts = dict(RecordItem.select(RecordItem.plan_item, fn.COUNT(RecordItem.id)).join(Record)
+                  .where(RecordItem.plan_item.in_([item.id for item in items]) & Record.deleted_at.is_null())
+                  .group_by(RecordItem.plan_item).tuples())
     for item in items:
         item.record_count = counts.get(item.id, 0)
     return {**{name: getattr(plan, name) for name in PlanSchema._declared_fields}, "items": items}

@@ -8,6 +8,8 @@ token's user, and the user's draft of that form consumed.
 """
 from __future__ import annotations
 
+import functools
+
 import marshmallow as ma
 from flask import after_this_request, url_for
 from flask_babel import get_locale
@@ -16,7 +18,7 @@ from flask_login import current_user
 
 from ..auth.access import require_unit_access
 from ..perform import records
-from ..perform.models import Record
+from ..perform.models import Record, RecordItem, RecordRevision
 from ..web.errors import AppError, Forbidden, NotFound
 from .base import (PAGINATION_HEADERS, Blueprint, Id, PageArgs, Schema, UtcDateTime, invalid, page_of,
                    paginate)
@@ -36,6 +38,35 @@ class RecordSchema(Schema):
     created_by_id = ma.fields.Integer(required=True)
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
+    revision = ma.fields.Integer(required=True, metadata={"description": "Current revision number (1: as submitted)"})
+    plan_item_ids = ma.fields.List(ma.fields.Integer(), required=True,
+                                   metadata={"description": "The plan items the record counts for"})
+    deleted_at = UtcDateTime(required=True, allow_none=True,
+                             metadata={"description": "Set when deleted: kept, never counted"})
+    deleted_reason = ma.fields.String(required=True)
+
+
+class RevisionSchema(Schema):
+    number = ma.fields.Integer(required=True)
+    data = ma.fields.Dict(required=True)
+    record_date = ma.fields.Date(required=True, allow_none=True)
+    plan_item_ids = ma.fields.List(ma.fields.Integer(), required=True, attribute="items")
+    reason = ma.fields.String(required=True, metadata={"description": "Why it was changed (empty for the first)"})
+    actor_name = ma.fields.String(required=True)
+    at = UtcDateTime(required=True)
+
+
+class RecordChangeSchema(Schema):
+    data = ma.fields.Dict(metadata={"description": "The new answers (all of them); omitted: unchanged"})
+    plan_item_ids = ma.fields.List(Id(), validate=ma.validate.Length(max=500),
+                                   metadata={"description": "The plan items it counts for; omitted: unchanged"})
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                              metadata={"description": "Why the record is changed"})
+
+
+class RecordDeleteSchema(Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000),
+                              metadata={"description": "Why the record is deleted"})
 
 
 class RecordCreateSchema(Schema):
@@ -45,6 +76,9 @@ class RecordCreateSchema(Schema):
     data = ma.fields.Dict(required=True, metadata={
         "description": "Answers valid against GET /api/v1/versions/{version}/forms/{form_id}/schema of the "
                        "plan's version; file fields hold references from POST /api/v1/files"})
+    plan_item_ids = ma.fields.List(Id(), validate=ma.validate.Length(max=500), metadata={
+        "description": "The plan items it counts for; default: the item named and every item of the same form "
+                       "in the plan of the record's year"})
 
 
 class RecordFilters(PageArgs):
@@ -53,6 +87,28 @@ class RecordFilters(PageArgs):
     item = Id(metadata={"description": "Plan item id"})
     date_from = ma.fields.Date(metadata={"description": "Record date on or after (ISO 8601)"})
     date_to = ma.fields.Date(metadata={"description": "Record date on or before (ISO 8601)"})
+
+
+def with_items(rows):
+    """Give each record its ``plan_item_ids`` (one query for a page of records)."""
+    rows = list(rows)
+    links: dict[int, list[int]] = {}
+    if rows:
+        for record_id, item_id in (RecordItem.select(RecordItem.record, RecordItem.plan_item)
+                                   .where(RecordItem.record.in_([r.id for r in rows]))
+                                   .order_by(RecordItem.plan_item).tuples()):
+            links.setdefault(record_id, []).append(item_id)
+    for row in rows:
+        row.plan_item_ids = links.get(row.id, [])
+    return rows
+
+
+def visible_record(record_id: int) -> Record:
+    record = Record.get_or_none(Record.id == record_id)
+    if record is None:
+        raise NotFound(_("记录不存在"))
+    require_unit_access(record.unit_id)
+    return with_items([record])[0]
 
 
 def form_locale() -> str:
@@ -80,32 +136,31 @@ def fill_target(form_id: str, item_id: int | None, pointer_prefix: str = ""):
 def list_records(args):
     """Records the caller may see, newest first, filtered by unit, form, item and date."""
     query = Record.select().order_by(Record.id.desc())
-    if not current_user.is_staff:
-        query = query.where(Record.unit == current_user.unit_id)
+    if not current_user.is_staff:  # a unit's deleted records are for inspectors
+        query = query.where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
     if "unit" in args:
         require_unit_access(args["unit"])
         query = query.where(Record.unit == args["unit"])
     if "form" in args:
         query = query.where(Record.form_id == args["form"])
-    if "item" in args:
-        query = query.where(Record.plan_item == args["item"])
     if "date_from" in args:
         query = query.where(Record.record_date >= args["date_from"])
     if "date_to" in args:
         query = query.where(Record.record_date <= args["date_to"])
-    return paginate(query, args)
+    if "item" in args:
+        query = query.switch(Record).where(Record.id.in_(
+            RecordItem.select(RecordItem.record).where(RecordItem.plan_item == args["item"])) | (Record.plan_item == args["item"]))
+    page = paginate(query, args)
+    page["items"] = with_items(page["items"])
+    return page
 
 
 @blp.route("/<int:record_id>")
 @blp.etag
 @blp.response(200, RecordSchema)
 def get_record(record_id: int):
-    """One record."""
-    record = Record.get_or_none(Record.id == record_id)
-    if record is None:
-        raise NotFound(_("记录不存在"))
-    require_unit_access(record.unit_id)
-    return record
+    """One record (deleted ones too, with their reason)."""
+    return visible_record(record_id)
 
 
 @blp.route("", methods=["POST"])
@@ -118,12 +173,104 @@ def create_record(body):
     item, version, form = fill_target(body["form_id"], body.get("plan_item_id"))
     record, errors = records.submit(user=current_user._get_current_object(), unit=current_user.unit,
                                     version=version, form_id=form.id, plan_item=item, data=body["data"],
-                                    locale=form_locale())
+                                    locale=form_locale(), items=body.get("plan_item_ids"))
     if errors:
-        raise invalid([{"pointer": "/data" + error.path, "message": error.message} for error in errors])
+        raise invalid(_pointers(errors))
+    with_items([record])
 
     @after_this_request
     def _location(response):
         response.headers["Location"] = url_for("api_records.get_record", record_id=record.id)
         return response
     return record
+
+
+def _pointers(errors) -> list[dict]:
+    """Record problems as body pointers: answers under ``/data``, the items at ``/plan_item_ids``."""
+    out = []
+    for error in errors:
+        if error.path == "/items":
+            out.append({"pointer": "/plan_item_ids", "message": error.message})
+        elif error.path == "/reason":
+            out.append({"pointer": "/reason", "message": error.message})
+        else:
+            out.append({"pointer": "/data" + error.path, "message": error.message})
+    return out
+
+
+def _record_first(view):
+    """Refuse another unit's caller before reading the body (no 422 tells them anything)."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        visible_record(kwargs["record_id"])
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _own_record(record_id: int) -> Record:
+    """A record the caller may change: a unit user's own unit's, not deleted."""
+    record = visible_record(record_id)
+    if current_user.role != "unit":
+        raise Forbidden(_("只有本单位用户可以修改或删除履责记录。"))
+    if record.is_deleted:
+        raise AppError(_("记录已删除，不能再修改。"), status=409, code="conflict")
+    return record
+
+
+@blp.route("/<int:record_id>", methods=["PUT"])
+@_record_first
+@blp.etag
+@blp.arguments(RecordChangeSchema)
+@blp.response(200, RecordSchema)
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(412, response="PRECONDITION_FAILED")
+@blp.alt_response(428, response="PRECONDITION_REQUIRED")
+def change_record(body, record_id: int):
+    """Change a record (unit users): a new revision with a `reason`; earlier revisions are kept.
+    Send the ETag you read in `If-Match`."""
+    record = _own_record(record_id)
+    blp.check_etag(record, RecordSchema)
+    try:
+        _revision, errors = records.revise(record, user=current_user._get_current_object(), data=body.get("data"),
+                                           items=body.get("plan_item_ids"), reason=body["reason"],
+                                           expected_revision=record.revision, locale=form_locale())
+    except records.Stale:
+        raise AppError(_("记录已被他人修改或删除，请重新读取后再改。"), status=409, code="conflict")
+    if errors:
+        raise invalid(_pointers(errors))
+    return with_items([record])[0]
+
+
+@blp.route("/<int:record_id>", methods=["DELETE"])
+@_record_first
+@blp.etag
+@blp.arguments(RecordDeleteSchema)
+@blp.response(200, RecordSchema)
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(412, response="PRECONDITION_FAILED")
+@blp.alt_response(428, response="PRECONDITION_REQUIRED")
+def delete_record(body, record_id: int):
+    """Delete a record (unit users) with a `reason`: it is kept, shown to inspectors and never counted.
+    Send the ETag you read in `If-Match`."""
+    record = _own_record(record_id)
+    blp.check_etag(record, RecordSchema)
+    try:
+        errors = records.delete_record(record, user=current_user._get_current_object(), reason=body["reason"],
+                                       expected_revision=record.revision, locale=form_locale())
+    except records.Stale:
+        raise AppError(_("记录已被他人修改或删除，请重新读取后再改。"), status=409, code="conflict")
+    if errors:
+        raise invalid(_pointers(errors))
+    return with_items([record])[0]
+
+
+@blp.route("/<int:record_id>/revisions")
+@blp.etag
+@_record_first
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_of(RevisionSchema), headers=PAGINATION_HEADERS)
+def record_revisions(args, record_id: int):
+    """Every revision of a record, oldest first: the answers, items, reason, who and when."""
+    record = visible_record(record_id)
+    return paginate(RecordRevision.select().where(RecordRevision.record == record).order_by(RecordRevision.number),
+                    args)

@@ -22,13 +22,55 @@ class Record(BaseModel):
     created_by = peewee.ForeignKeyField(User, on_delete="RESTRICT")
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
+    revision = peewee.IntegerField(default=1)
+    # A soft delete: the record is kept (inspectors see it, with the reason) and never counted.
+    deleted_at = peewee.DateTimeField(null=True)
+    deleted_by = peewee.ForeignKeyField(User, null=True, on_delete="RESTRICT", column_name="deleted_by_id",
+                                        backref="+")
+    deleted_reason = peewee.TextField(default="")
 
     class Meta:
         table_name = "record"
 
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
     def form_schema(self) -> dict:
-        """The form as it was in the record's own pack version."""
+        """The form as it was in the record's own pack version (or the built-in completion note)."""
+        from .records import NOTE_FORM_ID, NOTE_SCHEMA
+        if self.form_id == NOTE_FORM_ID:
+            return NOTE_SCHEMA
         return self.pack_version.pack().forms[self.form_id].schema
+
+
+class RecordItem(BaseModel):
+    """A plan item a record counts for (one record may count for several)."""
+
+    record = peewee.ForeignKeyField(Record, on_delete="CASCADE", backref="links")
+    plan_item = peewee.ForeignKeyField(PlanItem, on_delete="CASCADE", index=True, backref="record_links")
+
+    class Meta:
+        table_name = "record_item"
+        indexes = ((("record", "plan_item"), True),)
+
+
+class RecordRevision(BaseModel):
+    """A record's answers and items as they stood after one change (number 1: as submitted)."""
+
+    record = peewee.ForeignKeyField(Record, on_delete="CASCADE", backref="revisions")
+    number = peewee.IntegerField()
+    data = JSONField()
+    record_date = peewee.DateField(null=True)
+    items = JSONField()  # plan item ids the record counted for
+    reason = peewee.TextField(default="")
+    actor = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    actor_name = peewee.CharField(max_length=100)
+    at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "record_revision"
+        indexes = ((("record", "number"), True),)
 
 
 class Draft(BaseModel):

@@ -6,6 +6,7 @@ so a record is validated, stored and later shown with its own rules.
 """
 from __future__ import annotations
 
+import datetime as dt
 
 from markupsafe import escape
 from peewee import fn
@@ -15,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.access import require_unit_access
-from ..define.models import FREQUENCIES
+from ..define.models import FREQUENCIES, PlanItem
 from ..define.plans import grouped
 from ..forms import (SchemaError, SubmissionError, errors_for, read_post, render_field, render_form,
                      render_summary, schema_at, validate)
@@ -28,7 +29,8 @@ from ..web.paging import paged
 from ..web.render import is_htmx, render
 from ..web.times import local_iso, local_time
 from . import records
-from .models import Draft, Record, StoredFile
+from . import status as status_engine
+from .models import Draft, Record, RecordItem, RecordRevision, StoredFile
 
 bp = Blueprint("perform", __name__, url_prefix="/perform")
 files_bp = Blueprint("files", __name__, url_prefix="/files")
@@ -51,13 +53,19 @@ def index():
     """Units: what their plan asks them to record, drafts and recent records. Staff: all records."""
     if current_user.role == "unit":
         plan = records.current_plan(current_user.unit_id)
-        forms = plan.pack_version.pack().forms if plan else {}
+        forms = dict(plan.pack_version.pack().forms, **{records.NOTE_FORM_ID: records.NOTE_FORM}) if plan else {}
         tree, list_names, category_names = grouped(plan, include_disabled=False) if plan else ({}, {}, {})
-        counts = dict(Record.select(Record.plan_item, fn.COUNT(Record.id))
-                      .where(Record.unit == current_user.unit_id).group_by(Record.plan_item).tuples())
+        counts = dict(RecordItem.select(RecordItem.plan_item, fn.COUNT(RecordItem.id)).join(Record)
+                      .where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
+                      .group_by(RecordItem.plan_item).tuples())
         drafts = list(Draft.select().where((Draft.user == current_user.id) & (Draft.unit == current_user.unit_id))
                       .order_by(Draft.updated_at.desc()))
-        recent = list(Record.select().where(Record.unit == current_user.unit_id)
+        statuses = {}
+        if plan:
+            as_of = min(dt.date.today(), dt.date(plan.year, 12, 31))
+            statuses = {s.plan_item_id: s for s in status_engine.unit_status(
+                current_user.unit_id, f"{as_of.year}-{as_of.month:02d}", as_of, include_disabled=False)}
+        recent = list(Record.select().where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
                       .order_by(Record.id.desc()).limit(20))
         fmt = wanted_format()
         if fmt and plan:
@@ -71,8 +79,22 @@ def index():
                             item.min_count, item.due_date or "", counts.get(item.id, 0),
                             forms[item.form].title if item.form in forms else item.form]
                            for list_name, category_name, item in rows))
+        order = {"red": 0, "yellow": 1, "blue": 2, None: 3}
+        todo = sorted((s for s in statuses.values() if s.status not in ("done", "not_applicable")),
+                      key=lambda s: (order.get(s.colour, 3), s.due or "", s.plan_item_id))
+        progress = []
+        for list_id, categories in tree.items():
+            in_list = [statuses[i.id] for items in categories.values() for i in items if i.id in statuses]
+            progress.append((list_names.get(list_id, list_id), sum(s.status == "done" for s in in_list), len(in_list),
+                             [(category_names.get(cid, cid), sum(statuses[i.id].status == "done" for i in items
+                                                                 if i.id in statuses),
+                               sum(1 for i in items if i.id in statuses)) for cid, items in categories.items()]))
+        items_by_id = {i.id: i for cats in tree.values() for items in cats.values() for i in items}
         return render("perform/unit.html", plan=plan, tree=tree, list_names=list_names, forms=forms,
-                      drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES)
+                      drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES, statuses=statuses,
+                      todo=todo, progress=progress, items_by_id=items_by_id,
+                      period_label=status_engine.period_label(f"{as_of.year}-{as_of.month:02d}") if plan else "",
+                      status_labels=status_engine.STATUSES, colour_labels=status_engine.COLOURS)
     return _records_list()
 
 
@@ -88,8 +110,8 @@ def _records_list():
              .join(Unit).switch(Record).join(PackVersion).order_by(Record.id.desc()))
     unit_id = request.args.get("unit", "")
     form_id = request.args.get("form", "").strip()
-    if current_user.role == "unit":  # a unit sees its own records and nothing else
-        query = query.where(Record.unit == current_user.unit_id)
+    if current_user.role == "unit":  # a unit sees its own records (deleted ones are for inspectors)
+        query = query.where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
         units = []
     else:
         units = list(Unit.select().order_by(Unit.code))
@@ -100,9 +122,10 @@ def _records_list():
         query = query.where(Record.form_id == form_id)
     fmt = wanted_format()
     if fmt:
-        return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间"), _("规则包版本")],
+        return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间"), _("规则包版本"),
+                                         _("版本"), _("删除原因")],
                       ([r.id, r.unit.name, _form_title(r), r.record_date or "", local_iso(r.created_at),
-                        r.pack_version.label] for r in query))
+                        r.pack_version.label, r.revision, r.deleted_reason if r.is_deleted else ""] for r in query))
     listing = paged(query)
     return render("perform/records.html", block="results", records=listing.pop("rows"), **listing,
                   units=units, unit_id=unit_id, form_id=form_id, form_choices=_form_choices(scope),
@@ -118,7 +141,7 @@ def _form_choices(scope) -> list[tuple[str, str]]:
 
 
 def _form_title(record: Record) -> str:
-    form = record.pack_version.pack().forms.get(record.form_id)
+    form = records.form_of(record.pack_version, record.form_id)
     return form.title if form else record.form_id
 
 
@@ -220,6 +243,12 @@ def fill(form_id: str):
     ctx = _Context(form_id)
     draft = records.find_draft(current_user._get_current_object(), ctx.unit, form_id, ctx.item)
     status = 200
+    plan = ctx.item.plan if ctx.item else records.current_plan(ctx.unit.id)
+    candidates = [i for i in records.items_for(ctx.unit.id, plan.year)
+                  if i.form == form_id or (ctx.item and i.id == ctx.item.id)] if plan else []
+    checked = {i.id for i in candidates if i.form == form_id} | ({ctx.item.id} if ctx.item else set())
+    if request.method == "POST" and _chosen_items(request.form) is not None:
+        checked = set(_chosen_items(request.form))
     if request.method == "GET":
         data = draft.data if draft else None
         html = ctx.render(data)
@@ -232,7 +261,7 @@ def fill(form_id: str):
         else:
             record, errors = records.submit(user=current_user._get_current_object(), unit=ctx.unit,
                                             version=ctx.version, form_id=form_id, plan_item=ctx.item,
-                                            data=post.data, locale=_locale())
+                                            data=post.data, locale=_locale(), items=_chosen_items(request.form))
             if record:
                 flash(_("已提交记录：%(title)s", title=ctx.form.title), "success")
                 target = url_for("perform.record", record_id=record.id)
@@ -240,10 +269,13 @@ def fill(form_id: str):
                     return "", 204, {"HX-Redirect": target}
                 return redirect(target)
             _autosave(ctx, post.data)
-            html = ctx.render(post.data, errors, post.choices)
+            items_error = next((e.message for e in errors if e.path == "/items"), "")
+            html = ctx.render(post.data, [e for e in errors if e.path != "/items"] or None, post.choices)
             status = 422
+            return render("perform/fill.html", status=status, ctx=ctx, form_html=html, draft=draft,
+                          urls=ctx.urls(), candidates=candidates, checked=checked, items_error=items_error)
     return render("perform/fill.html", status=status, ctx=ctx, form_html=html, draft=draft,
-                  urls=ctx.urls())
+                  urls=ctx.urls(), candidates=candidates, checked=checked, items_error="")
 
 
 @bp.post("/fill/<form_id>/refresh")
@@ -290,18 +322,166 @@ def discard(draft_id: int):
     return redirect(url_for("perform.index"))
 
 
-@bp.get("/records/<int:record_id>")
-@login_required
-def record(record_id: int):
-    """One record, shown with the form of its own pack version."""
+def _visible_record(record_id: int) -> Record:
     rec = Record.get_or_none(Record.id == record_id)
     if rec is None:
         raise NotFound(_("记录不存在"))
     require_unit_access(rec.unit_id)
-    form = rec.pack_version.pack().forms.get(rec.form_id)
+    return rec
+
+
+def _own_record(record_id: int) -> Record:
+    """A record the current user may change: its unit's user, not deleted."""
+    rec = _visible_record(record_id)
+    if current_user.role != "unit":
+        raise Forbidden(_("只有本单位用户可以修改或删除履责记录。"))
+    if rec.is_deleted:
+        raise AppError(_("记录已删除，不能再修改。"), status=409, code="conflict")
+    return rec
+
+
+def _item_texts(ids) -> dict[int, PlanItem]:
+    return {i.id: i for i in PlanItem.select().where(PlanItem.id.in_(list(ids) or [0]))}
+
+
+@bp.get("/records/<int:record_id>")
+@login_required
+def record(record_id: int):
+    """One record, shown with the form of its own pack version, the items it counts for and its history."""
+    rec = _visible_record(record_id)
+    return _record_page(rec)
+
+
+def _record_page(rec: Record, delete_error: str = "", status: int = 200):
+    form = records.form_of(rec.pack_version, rec.form_id)
     html = render_form(form.schema, rec.data, locale=_locale(), form_id="record-view",
-                       file_url=_file_url())
-    return render("perform/record.html", record=rec, form=form, form_html=html)
+                       file_url=_file_url()) if form else ""
+    items = _item_texts(records.linked_items(rec))
+    revisions = list(RecordRevision.select().where(RecordRevision.record == rec).order_by(RecordRevision.number))
+    return render("perform/record.html", status=status, record=rec, form=form, form_html=html,
+                  items=sorted(items.values(), key=lambda i: (i.position, i.id)), revisions=revisions,
+                  can_change=current_user.role == "unit" and not rec.is_deleted, delete_error=delete_error)
+
+
+class _EditContext:
+    """The edit page's form: the record's own schema, no draft, a refresh that saves nothing."""
+
+    def __init__(self, rec: Record):
+        self.record, self.unit = rec, rec.unit
+        self.schema = rec.form_schema()
+        self.year = records._plan_year(rec)
+        linked = set(records.linked_items(rec))
+        self.choices = [i for i in records.items_for(rec.unit_id, self.year)
+                        if i.form in (rec.form_id, "") or i.id in linked]
+
+    def options(self, choices=None) -> dict:
+        return {"locale": _locale(), "form_id": FORM_ID, "file_url": _file_url(), "choices": choices or {},
+                "hx": {"refresh": url_for("perform.edit_refresh", record_id=self.record.id),
+                       "swap": "morph:outerHTML"}}
+
+    def render(self, data, errors=None, choices=None) -> str:
+        return render_form(self.schema, data, errors, **self.options(choices))
+
+
+def _chosen_items(form) -> list[int] | None:
+    if form.get("__items_shown") != "1":
+        return None
+    return sorted({parse_id(v) for v in form.getlist("__items") if parse_id(v)})
+
+
+@bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(record_id: int):
+    """Change a submitted record: the answers and the items it counts for, with a reason (a new revision)."""
+    rec = _own_record(record_id)
+    ctx = _EditContext(rec)
+    linked = set(records.linked_items(rec))
+    if request.method == "GET":
+        return render("perform/edit.html", ctx=ctx, form_html=ctx.render(rec.data), linked=linked, reason="",
+                      errors={}, revision=rec.revision)
+    post, upload_errors = _read(ctx)
+    chosen = _chosen_items(request.form)
+    shown = set(chosen) if chosen is not None else linked
+    reason = request.form.get("__reason", "")
+    if post.op or upload_errors:
+        return render("perform/edit.html", status=422 if upload_errors else 200, ctx=ctx, linked=shown,
+                      form_html=ctx.render(post.data, upload_errors or None, post.choices), reason=reason,
+                      errors={}, revision=request.form.get("__revision", ""))
+    expected = parse_id(request.form.get("__revision", ""))
+    try:
+        revision, errors = records.revise(rec, user=current_user._get_current_object(), data=post.data, items=chosen,
+                                          reason=reason, expected_revision=expected or rec.revision, locale=_locale())
+    except records.Stale:
+        raise AppError(_("记录已被他人修改或删除，请重新打开后再改。"), status=409, code="conflict")
+    if revision is not None:
+        flash(_("已保存修改（第 %(n)s 版）。", n=revision.number), "success")
+        target = url_for("perform.record", record_id=rec.id)
+        if is_htmx():
+            return "", 204, {"HX-Redirect": target}
+        return redirect(target)
+    side = {e.path: e.message for e in errors if e.path in ("/reason", "/items")}
+    field_errors = [e for e in errors if e.path not in side]
+    return render("perform/edit.html", status=422, ctx=ctx, linked=shown, reason=reason, errors=side,
+                  form_html=ctx.render(post.data, field_errors or None, post.choices), revision=expected or "")
+
+
+@bp.post("/records/<int:record_id>/edit/refresh")
+@login_required
+def edit_refresh(record_id: int):
+    """htmx: re-render the edit form for the current answers (conditions, array buttons); nothing saved."""
+    ctx = _EditContext(_own_record(record_id))
+    post, upload_errors = _read(ctx)
+    return ctx.render(post.data, upload_errors or None, post.choices), (422 if upload_errors else 200), \
+        {"Vary": "HX-Request"}
+
+
+@bp.post("/records/<int:record_id>/delete")
+@login_required
+def delete(record_id: int):
+    """Delete a record with a reason: kept for inspectors, never counted."""
+    rec = _own_record(record_id)
+    expected = parse_id(request.form.get("__revision", ""))
+    try:
+        errors = records.delete_record(rec, user=current_user._get_current_object(),
+                                       reason=request.form.get("__reason", ""),
+                                       expected_revision=expected or rec.revision, locale=_locale())
+    except records.Stale:
+        raise AppError(_("记录已被他人修改或删除，请重新打开后再改。"), status=409, code="conflict")
+    if errors:
+        return _record_page(rec, delete_error=errors[0].message, status=422)
+    flash(_("记录已删除（保留备查，不再计入完成情况）。"), "info")
+    return redirect(url_for("perform.index") if current_user.role == "unit" else url_for("perform.records"))
+
+
+@bp.get("/records/<int:record_id>/revisions")
+@login_required
+def revisions(record_id: int):
+    """Two revisions of a record side by side (default: the one before the current and the current)."""
+    rec = _visible_record(record_id)
+    all_revisions = list(RecordRevision.select().where(RecordRevision.record == rec).order_by(RecordRevision.number))
+    if not all_revisions:
+        raise NotFound(_("记录不存在"))
+    numbers = [r.number for r in all_revisions]
+
+    def pick(name: str, default: int) -> RecordRevision:
+        wanted = parse_id(request.args.get(name, ""))
+        number = wanted if wanted in numbers else default
+        return next(r for r in all_revisions if r.number == number)
+    right = pick("right", numbers[-1])
+    left = pick("left", numbers[-2] if len(numbers) > 1 else numbers[0])
+    schema = rec.form_schema()
+    columns = []
+    for index, revision in enumerate((left, right)):
+        columns.append({"revision": revision,
+                        "html": render_form(schema, revision.data, locale=_locale(), form_id=f"revision-{index}",
+                                            file_url=_file_url()),
+                        "items": sorted(_item_texts(revision.items or []).values(), key=lambda i: (i.position, i.id))})
+    changed = sorted(k for k in set(left.data or {}) | set(right.data or {})
+                     if (left.data or {}).get(k) != (right.data or {}).get(k))
+    titles = {k: (v.get("title") or k) for k, v in (schema.get("properties") or {}).items() if isinstance(v, dict)}
+    return render("perform/revisions.html", record=rec, columns=columns, revisions=all_revisions,
+                  changed=[titles.get(k, k) for k in changed], items_changed=left.items != right.items,
+                  form_title=_form_title(rec))
 
 
 @files_bp.get("/<file_id>")

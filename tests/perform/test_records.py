@@ -174,7 +174,7 @@ def test_the_record_list_counts_records_per_duty(clerk, unit_plan):
     item = next(i for i in unit_plan.ordered_items() if i.form == "talk" and i.enabled)
     clerk.post(f"/perform/fill/talk?item={item.id}", _talk_fields())
     page = clerk.get("/perform/").get_data(as_text=True)
-    row = page[page.index(item.text):]
+    row = page[page.index(f'data-item="{item.item_id}"'):]
     row = row[:row.index("</tr>")]
     assert '<td data-label="已记录">1</td>' in row and f"item={item.id}" in row
 

@@ -1,0 +1,483 @@
+"""The status engine: where a unit stands on each duty of its plan. No Flask.
+
+For a unit's plan item, a period (``2022-05``, ``2022Q2``, ``2022H1``,
+``2022``) and an as-of date, ``evaluate`` runs the item's check rule over the
+records that count for it and says: done / partial / missing / not_due /
+not_applicable, a colour (green, blue, yellow, red or none), the count against
+the target, the due date, the records that counted and a sentence in Chinese.
+Nothing is stored: the answer is computed from the plan, the records and the
+rules of the plan's own pack version every time, so it can never drift.
+
+``statuses(unit_ids, period, as_of)`` does the same for many units with a
+handful of queries (plans, items, links, records: each one query per 500
+units); the pages, the API, the CLI and 督责's check runs all call it. See
+docs/perform.md for the rules, with worked examples.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ..db import database
+from ..define.models import Plan, PlanItem
+from ..i18n import N_
+from ..logic.errors import RuleError
+from ..packs import periods
+from ..packs.evaluate import RuleCache
+from ..packs.model import Pack
+from ..packs.store import PackVersion
+from ..units.models import Unit
+from .models import Record, RecordItem
+
+STATUSES = {"done": N_("完成"), "partial": N_("部分完成"), "missing": N_("未完成"),
+            "not_due": N_("未到期"), "not_applicable": N_("不适用")}
+COLOURS = {"green": N_("绿"), "blue": N_("蓝"), "yellow": N_("黄"), "red": N_("红")}
+
+#: Colour thresholds when the pack's manifest has no ``reminders``: an item
+#: not yet done turns 蓝 (due soon) this many days before its due date…
+DUE_SOON_DAYS = 30
+#: …黄 (due now) this many days before it (the due day itself included)…
+DUE_NOW_DAYS = 7
+#: …and 红 (overdue) the day after it.
+
+#: The check of a custom item (the pack has no rule for it): enough records.
+COUNT_RULE = {">=": [{"count_if": [{"var": "records"}]}, {"var": "target"}]}
+
+_KIND_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+_QUARTERS = "一二三四"
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When an item that is not done turns 蓝 and 黄 (days before its due date)."""
+
+    due_soon_days: int = DUE_SOON_DAYS
+    due_now_days: int = DUE_NOW_DAYS
+
+    @classmethod
+    def of(cls, pack: Pack | None) -> "Thresholds":
+        """The pack's ``reminders`` (rules/pack.json), each value falling back to the default."""
+        raw = (pack.files.get("rules/pack.json") or {}).get("reminders") if pack else None
+        raw = raw if isinstance(raw, dict) else {}
+
+        def days(key: str, default: int) -> int:
+            value = raw.get(key)
+            return value if type(value) is int and 0 <= value <= 366 else default
+        soon, now = days("due_soon_days", DUE_SOON_DAYS), days("due_now_days", DUE_NOW_DAYS)
+        return cls(max(soon, now), now)
+
+
+@dataclass
+class CountedRecord:
+    """What the engine needs of a record: its id, form, date and answers."""
+
+    id: int
+    form_id: str
+    date: dt.date | None
+    data: dict
+
+    def ref(self) -> dict:
+        return {"id": self.id, "form_id": self.form_id, "date": self.date.isoformat() if self.date else None}
+
+
+@dataclass
+class ItemStatus:
+    """Where a unit stands on one plan item for one period, as of one day."""
+
+    unit_id: int
+    plan_item_id: int
+    item_id: str
+    list_id: str
+    category_id: str
+    text: str
+    custom: bool
+    period: str            # the period asked for
+    window: str            # the period the item is counted over (see ``window_of``)
+    window_start: str
+    window_end: str
+    as_of: str
+    status: str
+    colour: str | None
+    count: int
+    target: int
+    due: str | None
+    days_left: int | None  # due date minus as-of date (negative: overdue)
+    records: list[dict] = field(default_factory=list)
+    explanation: str = ""
+
+    @property
+    def status_label(self) -> str:
+        """完成 / 部分完成 / … (a msgid: pass it through gettext on pages)."""
+        return STATUSES[self.status]
+
+    def as_dict(self) -> dict:
+        """The JSON object the CLI, the API and check runs store."""
+        return {"item_id": self.item_id, "plan_item_id": self.plan_item_id, "unit_id": self.unit_id,
+                "list_id": self.list_id, "category_id": self.category_id, "text": self.text,
+                "custom": self.custom, "period": self.period, "window": self.window,
+                "window_start": self.window_start, "window_end": self.window_end, "as_of": self.as_of,
+                "status": self.status, "colour": self.colour, "count": self.count, "target": self.target,
+                "due": self.due, "days_left": self.days_left, "records": list(self.records),
+                "explanation": self.explanation}
+
+
+# --------------------------------------------------------------------------- periods and dates
+
+def check_period(period: str) -> str:
+    """``period`` if it is a period id of a year 2000–2100 (else ``periods.PeriodError``)."""
+    _, year, _, _ = periods.parse_period(period)
+    if not 2000 <= year <= 2100:
+        raise periods.PeriodError(f"year out of range: {period!r}")
+    return period
+
+
+def period_label(period: str) -> str:
+    """The period as a Chinese reader says it: 2022年5月, 2022年第二季度, 2022年上半年, 2022年."""
+    kind, year, first, _ = periods.parse_period(period)
+    if kind == "month":
+        return f"{year}年{first}月"
+    if kind == "quarter":
+        return f"{year}年第{_QUARTERS[(first - 1) // 3]}季度"
+    if kind == "half":
+        return f"{year}年{'上' if first == 1 else '下'}半年"
+    return f"{year}年"
+
+
+@functools.lru_cache(maxsize=4096)
+def _bounds(period: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period (cached: the batch asks the same few thousands of times)."""
+    return dt.date.fromisoformat(periods.period_start(period)), dt.date.fromisoformat(periods.period_end(period))
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_info(period: str) -> dict:
+    return periods.period_info(period)
+
+
+@functools.lru_cache(maxsize=4096)
+def window_of(frequency: str, period: str) -> str:
+    """The period an item of ``frequency`` is counted over when ``period`` is asked for.
+
+    The asked period itself when the item's own period fits in it (a monthly
+    item over 2022Q2: three months, target 3 × min_count); otherwise the
+    item's own period that contains it (a yearly item asked for 2022Q2 is
+    counted over 2022, with its yearly target: done in February is done).
+    """
+    kind = periods.FREQUENCY_KIND.get(frequency, "year")
+    asked = periods.parse_period(period)[0]
+    if _KIND_MONTHS[kind] <= _KIND_MONTHS[asked]:
+        return period
+    return periods.period_of(periods.period_start(period), kind)
+
+
+def target_of(item: PlanItem, window: str) -> int:
+    """How many qualifying records the window needs (the plan item's min_count, multiplied
+    by the number of the item's periods in the window; ``once`` never multiplies)."""
+    if item.frequency == "once":
+        return item.min_count
+    kind = periods.FREQUENCY_KIND.get(item.frequency, "year")
+    return item.min_count * max(1, periods.periods_in(window, kind))
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def due_of(item: PlanItem, window: str) -> dt.date:
+    """The item's due date in ``window``.
+
+    A fixed date set on the plan item wins when it lies in the window; else the
+    pack's ``due`` rule for the item's last own period in the window (kept
+    inside that period); else the window's last day.
+    """
+    start, end = _bounds(window)
+    fixed = _date(item.due_date)
+    if fixed and start <= fixed <= end:
+        return fixed
+    due = item.due if isinstance(item.due, dict) else None
+    if due:
+        kind = periods.FREQUENCY_KIND.get(item.frequency, "year")
+        last = periods.period_of(end.isoformat(), kind)
+        own_start, own_end = _bounds(last)
+        day = None
+        try:
+            if type(due.get("days_after_period_start")) is int:
+                day = own_start + dt.timedelta(days=due["days_after_period_start"])
+            elif type(due.get("month")) is int and type(due.get("day")) is int:
+                day = dt.date(own_start.year, due["month"], due["day"])
+        except (ValueError, OverflowError):
+            day = None
+        if day is not None:
+            return min(max(day, own_start), own_end)
+    return end
+
+
+# --------------------------------------------------------------------------- rules
+
+def _count_expression(rule: Any, key: str = "target"):
+    """The left side of the rule's comparison with ``{"var": "target"}``
+    (``{">=": [X, {"var": "target"}]}``), searched depth first; None when absent."""
+    stack = [rule]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict) and len(node) == 1:
+            (op, args), = node.items()
+            if op in (">=", ">") and isinstance(args, list) and len(args) == 2 \
+                    and args[1] == {"var": key}:
+                return args[0]
+            stack.extend(reversed(args) if isinstance(args, list) else [args])
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return None
+
+
+def _violation_expression(rule: Any):
+    """X of the first ``{"==": [X, 0]}`` in a rule (a prohibition: "never …")."""
+    stack = [rule]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict) and len(node) == 1:
+            (op, args), = node.items()
+            if op in ("==", "===") and isinstance(args, list) and len(args) == 2 and args[1] == 0:
+                return args[0]
+            stack.extend(reversed(args) if isinstance(args, list) else [args])
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return None
+
+
+class Rules:
+    """Compiled check rules and their count expressions, per pack content (safe to share)."""
+
+    def __init__(self):
+        self.cache = RuleCache()
+        self._parts: dict[int, tuple] = {}
+
+    def parts(self, rule: Any) -> tuple:
+        """(compiled rule, compiled count expression or None, compiled violation expression or None)."""
+        key = id(rule)
+        if key not in self._parts:
+            count = _count_expression(rule)
+            violation = _violation_expression(rule) if count is None else None
+            counter = count if count is not None else violation
+            # count_if and count_distinct count each record at most once: when they count every
+            # record in the window, all of them counted, and no record needs evaluating alone.
+            per_record = isinstance(counter, dict) and next(iter(counter), None) in ("count_if", "count_distinct")
+            # The most common rule is just "count ≥ target": the count answers it, no second run.
+            plain = isinstance(rule, dict) and list(rule) == [">="] and rule[">="][0] is count
+            self._parts[key] = (self.cache.get(rule),
+                                self.cache.get(count) if count is not None else None,
+                                self.cache.get(violation) if violation is not None else None, per_record, plain, rule)
+        return self._parts[key][:5]
+
+
+def _number(value) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+
+
+# --------------------------------------------------------------------------- one item
+
+def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[CountedRecord], *,
+             pack: Pack | None, unit: dict, unit_id: int | None = None, rules: Rules | None = None,
+             thresholds: Thresholds | None = None) -> ItemStatus:
+    """The status of one plan item (see the module docstring and docs/perform.md).
+
+    ``records`` are the records that count for the item (its links, not
+    deleted), of any date: the window is applied here. ``pack`` is the plan's
+    pack version (for the check rule and the thresholds); ``unit`` the unit's
+    profile, as check rules see it, ``unit_id`` its id (default: read from the item's plan).
+    """
+    check_period(period)
+    rules = rules or Rules()
+    thresholds = thresholds or Thresholds.of(pack)
+    window = window_of(item.frequency, period)
+    start, end = _bounds(window)
+    target = target_of(item, window)
+    due = due_of(item, window)
+    days_left = (due - as_of).days
+    base = dict(unit_id=unit_id if unit_id is not None else item.plan.unit_id, plan_item_id=item.id, item_id=item.item_id,
+                list_id=item.list_id, category_id=item.category_id, text=item.text, custom=bool(item.custom),
+                period=period, window=window, window_start=start.isoformat(), window_end=end.isoformat(),
+                as_of=as_of.isoformat(), target=target, due=due.isoformat(), days_left=days_left)
+    label = period_label(window)
+    if not item.enabled:
+        reason = f"（原因：{item.disabled_reason}）" if item.disabled_reason else ""
+        return ItemStatus(**base, status="not_applicable", colour=None, count=0,
+                          explanation=f"不适用：本单位已停用此事项{reason}，不作检查。")
+    if as_of < start:
+        return ItemStatus(**base, status="not_due", colour=None, count=0,
+                          explanation=f"未到期：{label}尚未开始（自 {start.isoformat()} 起），截止日期 {due.isoformat()}。")
+    last = min(end, as_of)
+    inside = [r for r in records if r.date is not None and start <= r.date <= last]
+    inside.sort(key=lambda r: (r.date, r.id))
+    pack_item = pack.item(item.item_id) if pack is not None and not item.custom else None
+    rule = pack_item.check if pack_item is not None and pack_item.check is not None else COUNT_RULE
+    data = {"records": [r.data for r in inside], "period": dict(_period_info(window)), "target": target,
+            "unit": unit}
+    context = {"today": as_of.isoformat()}
+    error = ""
+    try:
+        compiled, count_fn, violation_fn, at_most_once, plain = rules.parts(rule)
+        counter = count_fn or violation_fn
+        raw = counter(data, context) if counter is not None else None
+        if plain and isinstance(raw, int) and not isinstance(raw, bool):
+            met = raw >= target
+        else:
+            met = _truthy(compiled(data, context))
+        if counter is not None:
+            count = _number(raw)
+            if not count:
+                counted = []
+            elif at_most_once and count == len(inside):
+                counted = inside
+            else:
+                counted = [r for r in inside if _number(counter(dict(data, records=[r.data]), context)) > 0]
+        else:
+            count, counted = len(inside), inside
+    except RuleError as exc:
+        met, count, counted, violation_fn = False, 0, [], None
+        error = f"检查规则无法运行：{exc.message_zh}。"
+    refs = [r.ref() for r in counted]
+    prohibition = target == 0 and violation_fn is not None
+    where = f"{label}（截至 {last.isoformat()}）" if last < end else label
+    if met:
+        if prohibition or target == 0:
+            text = f"完成：{where}未发现不符合要求的记录。"
+        else:
+            text = f"完成：{where}符合要求的记录 {count} 次，目标 {target} 次。"
+        return ItemStatus(**base, status="done", colour="green", count=count, records=refs, explanation=text)
+    colour = _colour(days_left, thresholds)
+    when = _when(due, days_left)
+    if prohibition:
+        return ItemStatus(**base, status="missing", colour="red", count=count, records=refs,
+                          explanation=f"未完成：{where}有 {count} 条记录不符合要求（此事项要求一次也不能有）。{error}")
+    if error:
+        status = "partial" if count else ("missing" if days_left < 0 else "not_due")
+        return ItemStatus(**base, status=status, colour=colour, count=count, records=refs,
+                          explanation=f"{STATUSES[status]}：{error}{when}")
+    if count >= target > 0:
+        text = (f"部分完成：{where}记录了 {count} 次，达到目标 {target} 次，但检查规则仍未满足"
+                f"（有记录不符合此事项的其他要求）；{when}")
+        return ItemStatus(**base, status="partial", colour=colour, count=count, records=refs, explanation=text)
+    if count > 0:
+        text = f"部分完成：{where}符合要求的记录 {count} 次，目标 {target} 次，还差 {target - count} 次；{when}"
+        return ItemStatus(**base, status="partial", colour=colour, count=count, records=refs, explanation=text)
+    status = "missing" if days_left < 0 else "not_due"
+    text = f"{STATUSES[status]}：{where}尚无符合要求的记录，目标 {target} 次；{when}"
+    return ItemStatus(**base, status=status, colour=colour, count=0, records=refs, explanation=text)
+
+
+def _truthy(value) -> bool:
+    return True if type(value) is dict else bool(value)
+
+
+def _colour(days_left: int, thresholds: Thresholds) -> str | None:
+    if days_left < 0:
+        return "red"
+    if days_left <= thresholds.due_now_days:
+        return "yellow"
+    if days_left <= thresholds.due_soon_days:
+        return "blue"
+    return None
+
+
+def _when(due: dt.date, days_left: int) -> str:
+    if days_left < 0:
+        return f"截止日期 {due.isoformat()}，已逾期 {-days_left} 天。"
+    if days_left == 0:
+        return f"今天（{due.isoformat()}）截止。"
+    return f"截止日期 {due.isoformat()}，还有 {days_left} 天。"
+
+
+# --------------------------------------------------------------------------- many units
+
+def statuses(unit_ids: Iterable[int], period: str, as_of: dt.date, *, include_disabled: bool = True,
+             published_only: bool = True) -> dict[int, list[ItemStatus]]:
+    """Every plan item's status for each unit, for ``period`` as of ``as_of``.
+
+    Uses each unit's plan of the period's year (published plans only, unless
+    ``published_only`` is false), items in display order. A unit without such
+    a plan maps to ``[]``. Queries per 500 units: plans, items, links, records
+    (records between the earliest window start and the as-of date, deleted
+    ones left out). This is the function 督责's check runs call.
+    """
+    check_period(period)
+    ids = sorted({int(u) for u in unit_ids})
+    year = periods.parse_period(period)[1]
+    out: dict[int, list[ItemStatus]] = {uid: [] for uid in ids}
+    rules_by_version: dict[int, Rules] = {}
+    for index in range(0, len(ids), CHUNK):
+        chunk = ids[index:index + CHUNK]
+        _statuses_chunk(chunk, year, period, as_of, out, rules_by_version, include_disabled, published_only)
+    return out
+
+
+def _statuses_chunk(chunk, year, period, as_of, out, rules_by_version, include_disabled, published_only):
+    query = (Plan.select(Plan.id, Plan.unit, Plan.pack_version)
+             .where(Plan.unit.in_(chunk) & (Plan.year == year)))
+    if published_only:
+        query = query.where(Plan.status == "published")
+    plans = {p.id: p for p in query}
+    if not plans:
+        return
+    profiles = {u.id: u.profile() for u in Unit.select().where(Unit.id.in_([p.unit_id for p in plans.values()]))}
+    items_query = (PlanItem.select().where(PlanItem.plan.in_(list(plans)))
+                   .order_by(PlanItem.plan, PlanItem.position, PlanItem.id))
+    if not include_disabled:
+        items_query = items_query.where(PlanItem.enabled == True)  # noqa: E712
+    items = list(items_query)
+    starts = {_date(periods.period_start(window_of(f, period))) for f in {i.frequency for i in items}}
+    first = min(starts) if starts else _date(periods.period_start(period))
+    last = min(as_of, _date(periods.period_end(str(year))))
+    linked: dict[int, list[int]] = {}
+    records: dict[int, CountedRecord] = {}
+    if items and first <= last:
+        window = ((Record.unit.in_(chunk)) & Record.deleted_at.is_null()
+                  & (Record.record_date >= first) & (Record.record_date <= last))
+        # Raw rows: peewee's per-value conversion (dates from text above all) would cost more
+        # than the rules themselves over a district's records.
+        for record_id, item_id in database.execute(
+                RecordItem.select(RecordItem.record, RecordItem.plan_item).join(Record).where(window)):
+            linked.setdefault(item_id, []).append(record_id)
+        for record_id, form_id, day, data in database.execute(
+                Record.select(Record.id, Record.form_id, Record.record_date, Record.data).where(window)):
+            records[record_id] = CountedRecord(record_id, form_id, _date(day),
+                                               json.loads(data) if isinstance(data, (str, bytes)) else data)
+    versions = {p.pack_version_id for p in plans.values()}
+    packs = {v.id: v.pack() for v in PackVersion.select(*PackVersion.light_fields())
+             .where(PackVersion.id.in_(sorted(versions)))}
+    thresholds = {version_id: Thresholds.of(pack) for version_id, pack in packs.items()}
+    for item in items:
+        plan = plans[item.plan_id]
+        version_id = plan.pack_version_id
+        rules = rules_by_version.setdefault(version_id, Rules())
+        counted = [records[r] for r in linked.get(item.id, ()) if r in records]
+        out[plan.unit_id].append(evaluate(item, period, as_of, counted, pack=packs.get(version_id),
+                                          unit=profiles.get(plan.unit_id, {}), unit_id=plan.unit_id,
+                                          rules=rules, thresholds=thresholds.get(version_id)))
+
+
+def unit_status(unit_id: int, period: str, as_of: dt.date, **kwargs) -> list[ItemStatus]:
+    """``statuses`` for one unit."""
+    return statuses([unit_id], period, as_of, **kwargs)[int(unit_id)]
+
+
+def item_status(item: PlanItem, period: str, as_of: dt.date) -> ItemStatus:
+    """One plan item's status (loads its plan, pack, unit and records)."""
+    plan = item.plan
+    window = window_of(item.frequency, period)
+    query = (Record.select(Record.id, Record.form_id, Record.record_date, Record.data)
+             .join(RecordItem).where((RecordItem.plan_item == item.id) & Record.deleted_at.is_null()
+                                     & (Record.record_date >= _date(periods.period_start(window)))))
+    records = [CountedRecord(r.id, r.form_id, _date(r.record_date), r.data) for r in query]
+    return evaluate(item, period, as_of, records, pack=plan.pack_version.pack(), unit=plan.unit.profile(),
+                    unit_id=plan.unit_id)
