@@ -139,3 +139,18 @@ def test_the_calendar_starts_each_due_run_once(unit_plans):
     assert again == [] and CheckRun.select().count() == 2
     assert all(r.source == "schedule" and r.as_of == D("2022-12-31") for r in first)
     assert runs.start_due_runs(D("2023-02-15")) == []  # nothing ended in the week before
+
+
+def test_cli_check_run_runs_in_process_with_a_progress_bar(app, unit_plans, units):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["check", "run", "--period", "2022", "--kind", "year-end", "--units", "J02,Q08"])
+    assert result.exit_code == 0, result.output
+    assert "checking units" in result.output and "done: " in result.output and "未完成" in result.output
+    run = CheckRun.select().order_by(CheckRun.id.desc()).get()
+    assert run.state == "done" and run.source == "cli"
+    assert run.unit_ids == sorted([units["street"].id, units["bureau"].id])
+    bad = runner.invoke(args=["check", "run", "--period", "2022Q2", "--kind", "year-end"])
+    assert bad.exit_code != 0 and "年底检查的期间须为全年" in bad.output
+    bad = runner.invoke(args=["check", "run", "--period", "2022", "--kind", "year-end", "--as-of", "31/12/2022"])
+    assert bad.exit_code != 0 and "not a date" in bad.output
+    assert CheckRun.select().count() == 1
