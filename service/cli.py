@@ -235,7 +235,7 @@ check_cli = click.Group("check", help="督责 check runs.")
 @click.option("--kind", required=True, type=click.Choice(["quarterly", "half-year", "year-end"]),
               help="quarterly 季度提醒, half-year 半年梳理, year-end 年底检查.")
 @click.option("--units", "unit_codes", help="Unit codes, comma-separated (default: every active unit).")
-@click.option("--as-of", "as_of", help="The day the check is for (YYYY-MM-DD; default the period's last day).")
+@click.option("--as-of", "as_of", help="The day the check is for (YYYY-MM-DD; default the day after the period's end).")
 @with_appcontext
 def check_run(period, kind, unit_codes, as_of):
     """Run a check in this process with a progress bar (no consumer needed); the run is stored

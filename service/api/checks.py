@@ -56,7 +56,7 @@ class RunCreateSchema(Schema):
     period = ma.fields.String(required=True, validate=ma.validate.Regexp(PERIOD_PATTERN),
                               metadata={"description": "2022Q2 (quarterly), 2022H1 (half-year) or 2022 (year-end)"})
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(tuple(runs.KINDS)))
-    as_of = ma.fields.Date(metadata={"description": "Default: the period's last day"})
+    as_of = ma.fields.Date(metadata={"description": "Default: the day after the period's last day"})
     units = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
                            validate=ma.validate.Length(max=5000),
                            metadata={"description": "Unit codes; default (absent or empty): every active unit"})

@@ -69,7 +69,13 @@ def kind_label(kind: str) -> str:
 
 
 def check_params(period: str, kind: str, as_of: dt.date | None) -> dt.date:
-    """Validate a run's period, kind and as-of date; return the as-of date (default: the period's last day)."""
+    """Validate a run's period, kind and as-of date; return the as-of date.
+
+    Default: the day after the period's last day, the first day on which an
+    item due in the period and not done is overdue (as of the last day itself,
+    an item due that day is still 未到期). Records dated after the period never
+    count for it, so the counts are those of the period.
+    """
     if kind not in KINDS:
         raise RunError("kind", "检查类型须为 quarterly（季度提醒）、half-year（半年梳理）或 year-end（年底检查）。")
     try:
@@ -82,7 +88,7 @@ def check_params(period: str, kind: str, as_of: dt.date | None) -> dt.date:
         raise RunError("period", f"{kind_label(kind)}的期间须为{wanted}。")
     end = dt.date.fromisoformat(periods.period_end(period))
     if as_of is None:
-        return end
+        return end + dt.timedelta(days=1)
     start = dt.date.fromisoformat(periods.period_start(period))
     if not start <= as_of <= dt.date(end.year + 1, 12, 31):
         raise RunError("as_of", f"截至日期须在 {start.isoformat()} 到 {end.year + 1}-12-31 之间。")
@@ -341,15 +347,16 @@ def compare(first: CheckRun, second: CheckRun) -> list[Change]:
 def due_runs(day: dt.date) -> list[tuple[str, str, dt.date]]:
     """(kind, period, as-of date) of the runs the calendar makes due for a period ending on ``day``:
     every quarter end a quarterly reminder, 30 June also the half-year review, 31 December
-    also the year-end inspection."""
+    also the year-end inspection; each as of the next day (see ``check_params``)."""
     quarter = periods.period_of(day.isoformat(), "quarter")
     if periods.period_end(quarter) != day.isoformat():
         return []
-    due = [("quarterly", quarter, day)]
+    after = day + dt.timedelta(days=1)
+    due = [("quarterly", quarter, after)]
     if day.month == 6:
-        due.append(("half-year", f"{day.year}H1", day))
+        due.append(("half-year", f"{day.year}H1", after))
     if day.month == 12:
-        due.append(("year-end", str(day.year), day))
+        due.append(("year-end", str(day.year), after))
     return due
 
 

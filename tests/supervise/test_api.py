@@ -18,7 +18,7 @@ def test_start_follow_and_read_a_run(api, units):  # noqa: F811
     assert response.status_code == 201, response.get_json()
     run = response.get_json()
     assert response.headers["Location"].endswith(f"/api/v1/checks/{run['id']}")
-    assert (run["state"], run["as_of"], run["source"], run["summary"]) == ("queued", "2022-12-31", "api", None)
+    assert (run["state"], run["as_of"], run["source"], run["summary"]) == ("queued", "2023-01-01", "api", None)
     # Results of an unfinished run: a 409 problem, never a partial list.
     early = inspector.get(f"/api/v1/checks/{run['id']}/results")
     assert early.status_code == 409 and early.content_type.startswith("application/problem+json")

@@ -95,7 +95,7 @@ def test_the_calendar_starts_each_due_run_once_with_two_consumers(queue_app, con
     assert sum(int(n) for _slot, _pid, n in lines) == 2  # started by the first tick only
     with queue_app.app_context():
         assert sorted(r.schedule_key for r in CheckRun.select()) == ["half-year:2022H1", "quarterly:2022Q2"]
-        assert all(r.as_of == dt.date(2022, 6, 30) and r.source == "schedule" for r in CheckRun.select())
+        assert all(r.as_of == dt.date(2022, 7, 1) and r.source == "schedule" for r in CheckRun.select())
         if queue_app.queue_backend != "redis":
             claims = PeriodicClaim.select().where(PeriodicClaim.task == "tests.supervise.consumer_hooks.tick_schedule")
             assert {c.slot for c in claims} == set(per_slot)

@@ -28,8 +28,8 @@ def test_a_year_end_run_stores_exactly_what_the_engine_says_with_pack_version_an
     record("street", "inspection", "2022-04-01")
     record("street", "talk", "2022-02-10", target_roles=["年轻干部"])
     run = _run()
-    assert run.state == "done" and run.as_of == D("2022-12-31") and run.all_units
-    engine = status.statuses(run.unit_ids, "2022", D("2022-12-31"), include_disabled=True, published_only=True)
+    assert run.state == "done" and run.as_of == D("2023-01-01") and run.all_units
+    engine = status.statuses(run.unit_ids, "2022", D("2023-01-01"), include_disabled=True, published_only=True)
     stored = list(runs.results(run))
     assert [r.data for r in stored if r.unit_id == units["street"].id] == \
         [s.as_dict() for s in engine[units["street"].id]]
@@ -129,15 +129,15 @@ def test_a_run_interrupted_between_chunks_resumes_after_the_last_whole_chunk(uni
 
 def test_the_calendar_starts_each_due_run_once(unit_plans):
     assert runs.due_runs(D("2022-05-31")) == []
-    assert runs.due_runs(D("2022-03-31")) == [("quarterly", "2022Q1", D("2022-03-31"))]
+    assert runs.due_runs(D("2022-03-31")) == [("quarterly", "2022Q1", D("2022-04-01"))]
     assert [k for k, _p, _d in runs.due_runs(D("2022-06-30"))] == ["quarterly", "half-year"]
-    assert runs.due_runs(D("2022-12-31"))[1:] == [("year-end", "2022", D("2022-12-31"))]
+    assert runs.due_runs(D("2022-12-31"))[1:] == [("year-end", "2022", D("2023-01-01"))]
     with audit.acting_as(None, "test"):
         first = runs.start_due_runs(D("2023-01-02"))
         again = runs.start_due_runs(D("2023-01-03"))
     assert sorted(r.schedule_key for r in first) == ["quarterly:2022Q4", "year-end:2022"]
     assert again == [] and CheckRun.select().count() == 2
-    assert all(r.source == "schedule" and r.as_of == D("2022-12-31") for r in first)
+    assert all(r.source == "schedule" and r.as_of == D("2023-01-01") for r in first)
     assert runs.start_due_runs(D("2023-02-15")) == []  # nothing ended in the week before
 
 
