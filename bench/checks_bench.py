@@ -175,6 +175,8 @@ def qubit_rules_class():
         def parts(self, rule):
             key = id(rule)
             if key not in self._parts:
+                super().parts(rule)  # the engine's own flags (per-record counting, plain count rules)
+                _rule_fn, count_fn, violation_fn, *flags = self._parts[key]
                 count = status._count_expression(rule)
                 violation = status._violation_expression(rule) if count is None else None
 
@@ -182,8 +184,8 @@ def qubit_rules_class():
                     standard = _standard(expression)
                     return lambda data, context=None: json_logic.jsonLogic(standard, data)
                 self._parts[key] = (interpreted(rule), interpreted(count) if count is not None else None,
-                                    interpreted(violation) if violation is not None else None, rule)
-            return self._parts[key][:3]
+                                    interpreted(violation) if violation is not None else None, *flags)
+            return self._parts[key][:5]
     return QubitRules
 
 
