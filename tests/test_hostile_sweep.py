@@ -66,7 +66,21 @@ def _path_values(app, admin_id: int) -> dict[str, list[str]]:
         "code": ["en", "zh_CN", "xx"],
         "token_id": ["1", "0"],
         **_review_values(),
+        **_run_values(),
     }
+
+
+def _run_values() -> dict[str, list[str]]:
+    """A finished check run of two demo units, and one still queued (督责)."""
+    import datetime as dt
+    from service import audit
+    from service.supervise import runs
+    from service.units.models import Unit
+    codes = [u.code for u in Unit.select().order_by(Unit.code).limit(2)]
+    with audit.acting_as(None, "test"):
+        done = runs.run_here(runs.create_run(str(dt.date.today().year - 1), "year-end", units=codes, queue=False))
+        queued = runs.create_run(str(dt.date.today().year - 1), "year-end", units=codes, queue=False)
+    return {"run_id": [str(done.id), str(queued.id), "0"], "other_id": [str(done.id), str(queued.id)]}
 
 
 def _review_values() -> dict[str, list[str]]:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 MARKERS = ("机密谈话对象", "bureau-secret.pdf")
 NEVER = {"auth.logout", "static", "units.static", "evaluate.static", "i18n.set_language"}
 # Path arguments that name one unit's own data.
-UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "item_pk", "draft_id"}
+UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "item_pk", "draft_id", "run_id", "other_id"}
 
 
 @pytest.fixture
@@ -40,7 +40,11 @@ def bureau(app, people, units, plans_published):  # noqa: F811
         assert not errors
         draft = records.save_draft(user=clerk, unit=unit, version=plan.pack_version, form_id="talk", plan_item=item,
                                    data={"target_name": MARKERS[0]})
-    return {"unit_id": unit.id, "record_id": record.id, "file_id": stored.id, "plan_id": plan.id,
+    from service.supervise import runs  # a finished check run of the bureau (staff business only)
+    with audit.acting_as(None, "test"):
+        run = runs.run_here(runs.create_run("2022", "year-end", unit_ids=[unit.id], queue=False))
+    return {"run_id": run.id, "other_id": run.id,
+            "unit_id": unit.id, "record_id": record.id, "file_id": stored.id, "plan_id": plan.id,
             "item_pk": item.id, "draft_id": draft.id, "version_id": plan.pack_version_id, "form_id": "talk",
             "item_id": item.item_id}
 

@@ -1,17 +1,200 @@
-"""The 督责 stage's pages."""
-from flask import Blueprint
-from flask_login import login_required
+"""The 督责 stage's pages: start a check run, follow it, read its results by unit, compare runs."""
+from __future__ import annotations
 
+import datetime as dt
+
+from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from peewee import fn
+
+from ..auth.access import role_required
 from ..i18n import N_
-from ..web.render import render
+from ..perform import status as engine
+from ..units.models import Unit
+from ..web.errors import NotFound
+from ..web.export import export, wanted_format
+from ..web.ids import parse_id
+from ..web.paging import paged
+from ..web.render import is_htmx, render
+from . import runs
+from .models import CheckResult, CheckRun
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
 
 STAGE = {"key": "supervise", "title": N_("督责"), "summary": N_("季度一提醒、半年一梳理、年底一检查")}
+STAFF = ("admin", "inspector")
+STATE_LABELS = {"queued": N_("排队中"), "running": N_("检查中"), "done": N_("已完成"), "failed": N_("失败")}
+SOURCE_LABELS = {"manual": N_("页面"), "api": N_("接口"), "cli": N_("命令行"), "schedule": N_("按日历自动")}
+RESULT_HEADERS = (N_("单位编码"), N_("单位"), N_("清单"), N_("类别"), N_("事项编号"), N_("事项"), N_("状态"),
+                  N_("颜色"), N_("次数"), N_("目标"), N_("截止日期"), N_("说明"), N_("规则包版本"), N_("规则 sha256"),
+                  N_("结果编号"))
+
+
+def _run(run_id: int) -> CheckRun:
+    run = CheckRun.get_or_none(CheckRun.id == run_id)
+    if run is None:
+        raise NotFound(_("检查不存在"))
+    return run
+
+
+def _context() -> dict:
+    return {"stage": STAGE, "kinds": runs.KINDS, "states": STATE_LABELS, "sources": SOURCE_LABELS,
+            "statuses": engine.STATUSES, "colours": engine.COLOURS, "period_label": _period_label}
+
+
+def _period_label(period: str) -> str:
+    try:
+        return engine.period_label(period)
+    except Exception:  # a stored period is valid; this only guards odd data
+        return period
 
 
 @bp.get("/")
 @login_required
 def index():
-    """The stage's start page."""
-    return render("stages/index.html", stage=STAGE)
+    """Staff: the check runs, newest first (exportable); others: the stage's page."""
+    if current_user.role not in STAFF:
+        return render("stages/index.html", stage=STAGE)
+    query = CheckRun.select().order_by(CheckRun.id.desc())
+    fmt = wanted_format()
+    if fmt:
+        rows = [(r.id, _(runs.kind_label(r.kind)), r.period, r.as_of.isoformat(), len(r.unit_ids),
+                 _(STATE_LABELS[r.state]), r.job.done, r.job.total, _(SOURCE_LABELS.get(r.source, r.source)),
+                 r.created_at.strftime("%Y-%m-%d %H:%M")) for r in query]
+        return export(fmt, _("督责检查"), [_("编号"), _("类型"), _("期间"), _("截至"), _("单位数"), _("状态"),
+                                       _("已检查"), _("共"), _("发起方式"), _("发起时间")], rows)
+    return render("supervise/index.html", page=paged(query, 30), **_context())
+
+
+def _form_defaults() -> dict:
+    today = dt.date.today()
+    return {"kind": "quarterly", "period": f"{today.year}Q{(today.month - 1) // 3 + 1}", "as_of": "", "units": ""}
+
+
+@bp.get("/runs/new")
+@role_required(*STAFF)
+def new_run():
+    """The form that starts a run."""
+    return render("supervise/new.html", values=_form_defaults(), errors={}, **_context())
+
+
+@bp.post("/runs")
+@role_required(*STAFF)
+def start_run():
+    """Start a run from the form; its page follows the progress."""
+    values = {key: (request.form.get(key) or "").strip()[:20000] for key in ("kind", "period", "as_of", "units")}
+    errors = {}
+    as_of = None
+    if values["as_of"]:
+        try:
+            as_of = dt.date.fromisoformat(values["as_of"])
+        except ValueError:
+            errors["as_of"] = _("日期格式不正确，应为 YYYY-MM-DD。")
+    codes = [c for c in values["units"].replace("，", ",").replace("、", ",").replace("\n", ",").split(",") if c.strip()]
+    if not errors:
+        try:
+            run = runs.create_run(values["period"], values["kind"], as_of, units=codes, created_by=current_user.id,
+                                  source="manual")
+        except runs.RunError as exc:
+            errors[exc.field] = exc.message
+        else:
+            return redirect(url_for("supervise.show_run", run_id=run.id), code=303)
+    return render("supervise/new.html", values=values, errors=errors, status=422, **_context())
+
+
+def _unit_table(run: CheckRun) -> list[dict]:
+    """Per unit of a finished run: counts by status and colour."""
+    counts: dict[int, dict] = {}
+    query = (CheckResult.select(CheckResult.unit, CheckResult.status, CheckResult.colour, fn.COUNT(CheckResult.id))
+             .where(CheckResult.run == run.id).group_by(CheckResult.unit, CheckResult.status, CheckResult.colour)
+             .tuples())
+    for unit_id, state, colour, n in query:
+        row = counts.setdefault(unit_id, {"statuses": dict.fromkeys(engine.STATUSES, 0), "red": 0, "yellow": 0,
+                                          "total": 0})
+        row["statuses"][state] += n
+        row["total"] += n
+        if colour in ("red", "yellow"):
+            row[colour] += n
+    units = {u.id: u for u in Unit.select().where(Unit.id.in_(run.unit_ids))}
+    table = []
+    for unit_id in run.unit_ids:
+        unit = units.get(unit_id)
+        if unit is None:
+            continue
+        row = counts.get(unit_id)
+        table.append({"unit": unit, "counts": row})
+    table.sort(key=lambda r: (-(r["counts"] or {}).get("red", 0), r["unit"].code))
+    return table
+
+
+def _result_rows(query):
+    for r in query:
+        yield (r.unit.code, r.unit.name, r.list_id, r.category_id, r.item_id, r.text, _(engine.STATUSES[r.status]),
+               _(engine.COLOURS[r.colour]) if r.colour else "", r.count, r.target, r.due.isoformat() if r.due else "",
+               r.explanation, r.pack_version_id, r.rule_sha256, r.id)
+
+
+@bp.get("/runs/<int:run_id>")
+@role_required(*STAFF)
+def show_run(run_id: int):
+    """A run: its progress while it runs (polled), then its results by unit; ``?export=xlsx`` all results."""
+    run = _run(run_id)
+    fmt = wanted_format()
+    if fmt:
+        query = runs.results(run) if run.state == "done" else None
+        if query is None:
+            from ..web.errors import AppError
+            raise AppError(_("检查尚未完成，结果不完整，暂不能导出。"), status=409)
+        return export(fmt, f"{run.period}-{run.id}", [_(h) for h in RESULT_HEADERS], _result_rows(query))
+    if is_htmx() and request.args.get("part") == "progress":
+        response = render("supervise/run.html", block="progress", run=run, **_context())
+        if run.state == "done":
+            response.headers["HX-Refresh"] = "true"  # the whole page, now with the results
+        return response
+    others = (CheckRun.select().where((CheckRun.id != run.id) & (CheckRun.period == run.period))
+              .order_by(CheckRun.id.desc()).limit(50))
+    table = _unit_table(run) if run.state == "done" else []
+    return render("supervise/run.html", run=run, table=table, others=[o for o in others if o.state == "done"],
+                  **_context())
+
+
+@bp.get("/runs/<int:run_id>/units/<int:unit_id>")
+@role_required(*STAFF)
+def run_unit(run_id: int, unit_id: int):
+    """One unit's results in a finished run: each item with its colour and the engine's explanation."""
+    run = _run(run_id)
+    unit = Unit.get_or_none(Unit.id == unit_id)
+    if unit is None or unit_id not in run.unit_ids:
+        raise NotFound(_("本次检查不包括此单位"))
+    if run.state != "done":
+        return redirect(url_for("supervise.show_run", run_id=run.id))
+    wanted = request.args.get("status")
+    query = runs.results(run, unit_id=unit_id, status_in=[wanted] if wanted in engine.STATUSES else None)
+    fmt = wanted_format()
+    if fmt:
+        return export(fmt, f"{run.period}-{unit.code}", [_(h) for h in RESULT_HEADERS], _result_rows(query))
+    return render("supervise/unit.html", run=run, unit=unit, results=list(query), wanted=wanted, **_context())
+
+
+@bp.get("/runs/<int:run_id>/compare")
+@role_required(*STAFF)
+def compare(run_id: int):
+    """The items that changed from this run to another (``?other=ID``), with the reasons."""
+    run = _run(run_id)
+    other_id = parse_id(request.args.get("other"))
+    other = CheckRun.get_or_none(CheckRun.id == other_id) if other_id else None
+    if other is None:
+        raise NotFound(_("请选择要比较的另一次检查"))
+    if run.state != "done" or other.state != "done":
+        return redirect(url_for("supervise.show_run", run_id=run.id))
+    first, second = (run, other) if run.id < other.id else (other, run)
+    changes = runs.compare(first, second)
+    fmt = wanted_format()
+    if fmt:
+        rows = [(c.unit_code, c.unit_name, c.item_id, c.text,
+                 _(engine.STATUSES[c.before["status"]]) if c.before else "",
+                 _(engine.STATUSES[c.after["status"]]) if c.after else "", "；".join(c.reasons)) for c in changes]
+        return export(fmt, f"compare-{first.id}-{second.id}", [_("单位编码"), _("单位"), _("事项编号"), _("事项"),
+                                                               _("前一次"), _("后一次"), _("原因")], rows)
+    return render("supervise/compare.html", run=run, first=first, second=second, changes=changes, **_context())

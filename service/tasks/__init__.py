@@ -15,7 +15,7 @@ __all__ = ["huey", "init_app", "periodic_task", "task"]
 
 # Modules whose import registers tasks with ``huey``: every process (web
 # server, consumer) imports them, so both know every task by name.
-TASK_MODULES = ("service.tasks.jobs", "service.perform.tasks")
+TASK_MODULES = ("service.tasks.jobs", "service.perform.tasks", "service.supervise.runs", "service.supervise.tasks")
 
 
 def init_app(app) -> None:

@@ -34,7 +34,8 @@ def bureau_data(app, people, units, plans_published):
                                     data=dict(TALK, target_name=MARKERS[0], attachments=[stored.reference()]))
     assert not errors
     review = _bureau_review(people["admin"], bureau)
-    return {"unit_id": str(bureau.id), "record_id": str(record.id), "file_id": stored.id, "review_id": str(review.id),
+    run_id, other_id = _bureau_runs(bureau)
+    return {"run_id": str(run_id), "other_id": str(other_id), "unit_id": str(bureau.id), "record_id": str(record.id), "file_id": stored.id, "review_id": str(review.id),
             "plan_id": str(plans_published["bureau"].id), "item": item.id, "file": stored,
             "version_id": str(plans_published["bureau"].pack_version_id), "form_id": "talk"}
 
@@ -54,7 +55,15 @@ def _url(rule, values) -> str:
 
 
 # Path arguments that name a unit's own data (the rest name shared things: versions, forms).
-UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id"}
+UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id", "run_id", "other_id"}
+
+
+def _bureau_runs(bureau):
+    """Two finished check runs of the bureau (staff business only)."""
+    from service.supervise import runs
+    with audit.acting_as(None, "test"):
+        return [runs.run_here(runs.create_run("2022", "year-end", unit_ids=[bureau.id], queue=False)).id
+                for _ in range(2)]
 
 
 def _bureau_review(user, bureau):
