@@ -304,3 +304,16 @@ def filtered(query, *, unit: int | None = None, units: list[int] | None = None, 
         else:
             query = query.where((deadline >= today) & (deadline <= today + dt.timedelta(days=states.WARN_DAYS)))
     return query
+
+
+def dashboard_counts(user: User, today: dt.date | None = None) -> dict:
+    """What the dashboard shows of the register, for staff or a unit: open
+    findings, those due soon (黄), overdue (红) and waiting to be verified."""
+    today = today or dt.date.today()
+    base = visible(user)
+    return {
+        "open": filtered(base, status="open").count(),
+        "yellow": filtered(base, urgency="yellow", today=today).count(),
+        "red": filtered(base, urgency="red", today=today).count(),
+        "verifying": filtered(base, status="verifying").count(),
+    }

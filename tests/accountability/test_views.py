@@ -156,3 +156,25 @@ def test_an_inspector_edits_a_finding(client, people, make_finding):
     assert response.status_code == 302
     fresh = Finding.get_by_id(finding.id)
     assert (fresh.title, fresh.severity) == ("执法案卷归档严重滞后", "serious")
+
+
+def test_both_dashboards_show_overdue_rectifications_red_and_due_ones_yellow(client, people, make_finding):
+    today = dt.date.today()
+    make_finding("confirmed", found_on=today - dt.timedelta(days=60), due_on=today - dt.timedelta(days=1))
+    make_finding("confirmed", found_on=today - dt.timedelta(days=60), due_on=today + dt.timedelta(days=3))
+    make_finding("confirmed", found_on=today - dt.timedelta(days=60), due_on=today + dt.timedelta(days=60))
+    make_finding("confirmed", unit=people["j01"], found_on=today - dt.timedelta(days=60),
+                 due_on=today - dt.timedelta(days=5))
+    import re
+
+    def counts(body):
+        return {label: int(num) for num, label in re.findall(r'<span class="num">(\d+)</span><span>([^<]+)</span>', body)}
+
+    _as(client, "unit01")
+    mine = counts(client.get("/dashboard").get_data(as_text=True))
+    assert (mine["未销号问题"], mine["整改已逾期（红）"], mine["整改临近期限（黄）"]) == (3, 1, 1)
+    _as(client, "inspector")
+    staff = counts(client.get("/dashboard").get_data(as_text=True))
+    assert (staff["未销号问题"], staff["整改已逾期（红）"], staff["整改临近期限（黄）"]) == (4, 2, 1)
+    listing = client.get("/accountability/?urgency=red").get_data(as_text=True)
+    assert listing.count('class="due-red"') == 2
