@@ -144,6 +144,7 @@ class Disposition(BaseModel):
     entry = peewee.ForeignKeyField(AccountabilityEntry, null=True, on_delete="CASCADE", backref="dispositions")
     kind = peewee.CharField(max_length=50)
     label = peewee.CharField(max_length=100)
+    counts_as = peewee.CharField(max_length=20, default="")
     decided_on = peewee.DateField()
     decided_by = peewee.CharField(max_length=100)
     note = peewee.TextField(default="")

@@ -75,9 +75,14 @@ class FindingError(ValueError):
     ``field`` names the input the message is about, when there is one.
     """
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, **params):
         super().__init__(message)
         self.field = field
+        self.params = params  # values for the msgid's %(name)s; text values are msgids too
+
+    def text(self, gettext) -> str:
+        """The message in the user's language, through ``gettext``."""
+        return gettext(self.args[0], **{k: gettext(v) if isinstance(v, str) else v for k, v in self.params.items()})
 
 
 def role_of(user: User, finding: Finding) -> str | None:

@@ -206,7 +206,7 @@ def edit(finding_id: int):
                 try:
                     states.edit(finding, _user(), **values)
                 except states.FindingError as exc:
-                    errors[exc.field or "form"] = _(str(exc))
+                    errors[exc.field or "form"] = exc.text(_)
                 else:
                     flash(_("已保存。"), "success")
                     return redirect(url_for("accountability.finding", finding_id=finding.id))
@@ -216,6 +216,7 @@ def edit(finding_id: int):
 
 def _finding_page(finding: Finding, *, errors: dict | None = None, form=None, open_move: str = "",
                   status: int = 200):
+    from . import cases
     list_name, category_name = _names(finding)
     events = list(FindingEvent.select().where(FindingEvent.finding == finding).order_by(FindingEvent.at,
                                                                                        FindingEvent.id))
@@ -225,7 +226,12 @@ def _finding_page(finding: Finding, *, errors: dict | None = None, form=None, op
                   source_kinds=SOURCE_KINDS, source=register.source_object(finding),
                   colour=states.urgency(finding), urgencies=URGENCIES, errors=errors or {}, form=form or {},
                   open_move=open_move, can_edit=current_user.is_staff and finding.status not in states.FINAL_STATES,
-                  can_comment=states.role_of(_user(), finding) is not None)
+                  can_comment=states.role_of(_user(), finding) is not None, units=_active_units(),
+                  **cases.page_context(finding, _user()))
+
+
+def _active_units() -> list[Unit]:
+    return list(Unit.select().where(Unit.active == True).order_by(Unit.code)) if current_user.is_staff else []  # noqa: E712
 
 
 @bp.get("/findings/<int:finding_id>")
@@ -263,7 +269,7 @@ def move(finding_id: int, name: str):
         try:
             states.move(finding, name, _user(), **kwargs)
         except states.FindingError as exc:
-            errors[exc.field or "move"] = _(str(exc))
+            errors[exc.field or "move"] = exc.text(_)
     if errors:
         return _finding_page(_finding(finding_id), errors=errors, form=request.form, open_move=name, status=422)
     flash(_("已完成：%(move)s", move=_(step.label)), "success")
@@ -278,7 +284,7 @@ def comment(finding_id: int):
     try:
         register.comment(finding, _user(), request.form.get("text", "")[:10000])
     except states.FindingError as exc:
-        return _finding_page(finding, errors={exc.field or "comment": _(str(exc))}, form=request.form,
+        return _finding_page(finding, errors={exc.field or "comment": exc.text(_)}, form=request.form,
                              open_move="comment", status=422)
     return redirect(url_for("accountability.finding", finding_id=finding.id) + "#timeline")
 
@@ -296,7 +302,7 @@ def from_feedback(feedback_id: int):
     try:
         finding = register.from_feedback(item, _user())
     except states.FindingError as exc:
-        raise AppError(_(str(exc)), status=409, code="conflict")
+        raise AppError(exc.text(_), status=409, code="conflict")
     flash(_("已转入问题台账，请补充类别和严重程度后确认。"), "success")
     return redirect(url_for("accountability.finding", finding_id=finding.id))
 
@@ -313,7 +319,9 @@ def from_follow_up(follow_up_id: int):
         with database.atomic():
             finding = register.from_follow_up(item, _user())
     except states.FindingError as exc:
-        raise AppError(_(str(exc)), status=409, code="conflict")
+        raise AppError(exc.text(_), status=409, code="conflict")
     flash(_("已转入问题台账。"), "success")
     return redirect(url_for("accountability.finding", finding_id=finding.id))
 
+
+from . import case_views  # noqa: E402,F401  (dispositions and 一案双查 on the same blueprint)

@@ -93,6 +93,7 @@ def upgrade(db: peewee.Database) -> None:
         entry = peewee.ForeignKeyField(AccountabilityEntry, null=True, on_delete="CASCADE")
         kind = peewee.CharField(max_length=50, index=True)
         label = peewee.CharField(max_length=100)
+        counts_as = peewee.CharField(max_length=20, default="")
         decided_on = peewee.DateField(index=True)
         decided_by = peewee.CharField(max_length=100)
         note = peewee.TextField(default="")
