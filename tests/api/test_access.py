@@ -34,7 +34,9 @@ def bureau_data(app, people, units, plans_published):
                                     data=dict(TALK, target_name=MARKERS[0], attachments=[stored.reference()]))
     assert not errors
     review = _bureau_review(people["admin"], bureau)
+    finding = _bureau_finding(people["inspector"], bureau)
     return {"unit_id": str(bureau.id), "record_id": str(record.id), "file_id": stored.id, "review_id": str(review.id),
+            "finding_id": str(finding.id), "move": "submit_plan",
             "plan_id": str(plans_published["bureau"].id), "item": item.id, "file": stored,
             "version_id": str(plans_published["bureau"].pack_version_id), "form_id": "talk"}
 
@@ -54,7 +56,18 @@ def _url(rule, values) -> str:
 
 
 # Path arguments that name a unit's own data (the rest name shared things: versions, forms).
-UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id"}
+UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id", "finding_id"}
+
+
+def _bureau_finding(user, bureau):
+    """A confirmed finding of the bureau (its own and the commission's business)."""
+    import datetime as dt
+    from service.accountability import register, states
+    with audit.acting_as(user.id, user.username):
+        finding = register.create({"unit": bureau, "title": "机密谈话对象反映的问题", "channel": "petition",
+                                   "found_on": dt.date(2023, 1, 5)}, user)
+        states.move(finding, "confirm", user)
+    return finding
 
 
 def _bureau_review(user, bureau):
