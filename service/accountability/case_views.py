@@ -131,25 +131,6 @@ def entries():
                   responsibility=responsibility, status_filter=status)
 
 
-def dispositions_query(user, *, kind: str | None = None, counts_as: str | None = None, units=None,
-                       decided_from: dt.date | None = None, decided_to: dt.date | None = None):
-    """Dispositions on findings ``user`` may see, narrowed (the list and the statistics alike)."""
-    mine = register.visible(user).select(Finding.id)
-    query = (Disposition.select(Disposition, Finding, Unit).join(Finding).join(Unit)
-             .where(Disposition.finding.in_(mine)))
-    if kind:
-        query = query.where(Disposition.kind == kind)
-    if counts_as:
-        query = query.where(Disposition.counts_as == counts_as)
-    if units:
-        query = query.where(Finding.unit.in_(units))
-    if decided_from:
-        query = query.where(Disposition.decided_on >= decided_from)
-    if decided_to:
-        query = query.where(Disposition.decided_on <= decided_to)
-    return query
-
-
 @bp.get("/dispositions")
 @login_required
 def dispositions():
@@ -158,7 +139,7 @@ def dispositions():
     counts_as = request.args.get("counts_as") if request.args.get("counts_as") in ("talk", "suggestion", "system") \
         else None
     units = [u for u in (parse_id(v) for v in request.args.getlist("unit")) if u] or None
-    query = dispositions_query(_user(), kind=kind, counts_as=counts_as, units=units, decided_from=_day("from"),
+    query = cases.dispositions_query(_user(), kind=kind, counts_as=counts_as, units=units, decided_from=_day("from"),
                                decided_to=_day("to")).order_by(Disposition.decided_on.desc(), Disposition.id.desc())
     fmt = wanted_format()
     if fmt:
@@ -167,6 +148,6 @@ def dispositions():
                       ([d.id, d.label, d.finding.title, d.finding.unit.name, d.entry.person if d.entry_id else "",
                         d.decided_on, d.decided_by, d.note] for d in query))
     listing = paged(query)
-    kinds = sorted({(d.kind, d.label) for d in dispositions_query(_user())})
+    kinds = sorted({(d.kind, d.label) for d in cases.dispositions_query(_user())})
     return render("accountability/dispositions.html", block="results", items=listing.pop("rows"), **listing,
                   kind=kind or "", kinds=kinds, counts_as=counts_as or "")

@@ -178,3 +178,23 @@ def visible_entries(user: User):
                             | ((AccountabilityEntry.unit == user.unit_id)
                                & Finding.status.not_in(("draft", "dismissed"))))
     return query
+
+
+def dispositions_query(user, *, kind: str | None = None, counts_as: str | None = None, units=None,
+                       decided_from: dt.date | None = None, decided_to: dt.date | None = None):
+    """Dispositions on findings ``user`` may see, narrowed (the list and the statistics alike)."""
+    from . import register
+    mine = register.visible(user).select(Finding.id)
+    query = (Disposition.select(Disposition, Finding, Unit).join(Finding).join(Unit)
+             .where(Disposition.finding.in_(mine)))
+    if kind:
+        query = query.where(Disposition.kind == kind)
+    if counts_as:
+        query = query.where(Disposition.counts_as == counts_as)
+    if units:
+        query = query.where(Finding.unit.in_(units))
+    if decided_from:
+        query = query.where(Disposition.decided_on >= decided_from)
+    if decided_to:
+        query = query.where(Disposition.decided_on <= decided_to)
+    return query

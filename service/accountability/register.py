@@ -278,6 +278,8 @@ def filtered(query, *, unit: int | None = None, units: list[int] | None = None, 
         query = query.where(Finding.unit.in_(units))
     if status == "open":
         query = query.where(Finding.status.in_(states.OPEN_STATES))
+    elif status == "registered":  # confirmed at some point: every state but draft and dismissed
+        query = query.where(Finding.status.not_in(("draft", "dismissed")))
     elif status:
         query = query.where(Finding.status == status)
     if channel:

@@ -64,14 +64,17 @@ def _filters() -> dict:
     """The register's filters from the query string (unknown values are ignored)."""
     args = request.args
     status = args.get("status", "")
+    units = [u for u in (parse_id(v) for v in args.getlist("unit")) if u] if current_user.is_staff else []
     return {
-        "unit": parse_id(args.get("unit")) if current_user.is_staff else None,
-        "status": status if status in states.STATES or status == "open" else None,
+        "unit": units[0] if len(units) == 1 else None,
+        "units": units if len(units) > 1 else None,
+        "status": status if status in states.STATES or status in ("open", "registered") else None,
         "channel": args.get("channel") if args.get("channel") in CHANNELS else None,
         "severity": args.get("severity") if args.get("severity") in SEVERITIES else None,
         "urgency": args.get("urgency") if args.get("urgency") in URGENCIES else None,
         "q": " ".join((args.get("q") or "").split())[:100] or None,
         "found_from": _day("from"), "found_to": _day("to"),
+        "closed_from": _day("closed_from"), "closed_to": _day("closed_to"),
     }
 
 
@@ -324,4 +327,4 @@ def from_follow_up(follow_up_id: int):
     return redirect(url_for("accountability.finding", finding_id=finding.id))
 
 
-from . import case_views  # noqa: E402,F401  (dispositions and 一案双查 on the same blueprint)
+from . import case_views, statistics_views  # noqa: E402,F401  (more pages on the same blueprint)

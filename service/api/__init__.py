@@ -16,7 +16,7 @@ from flask import Flask
 from ..web.ids import MAX_ID, IdConverter
 from .base import Api
 
-GROUPS = ("units", "packs", "plans", "records", "files", "reviews", "findings")
+GROUPS = ("units", "packs", "plans", "records", "files", "reviews", "findings", "statistics")
 
 DESCRIPTION = """\
 The 五责闭环监督平台 (dutyloop) API. Authenticate with a personal API token

@@ -34,7 +34,7 @@ from .records import form_locale
 blp = Blueprint("api_findings", __name__, tag="findings", url_prefix="/api/v1/findings",
                 description="问题台账 / Findings register")
 
-STATUS_FILTER = tuple(states.STATES) + ("open",)
+STATUS_FILTER = tuple(states.STATES) + ("open", "registered")
 
 
 class FindingSchema(Schema):
@@ -126,7 +126,7 @@ class FindingDetailSchema(FindingSchema):
 class FindingFilters(PageArgs):
     unit = ma.fields.List(Id(), metadata={"description": "Unit ids (repeat for several)"})
     status = ma.fields.String(validate=ma.validate.OneOf(STATUS_FILTER), metadata={
-        "description": "A state, or open (已确认, 整改中, 待核验)"})
+        "description": "A state, open (已确认, 整改中, 待核验) or registered (every state but draft and dismissed)"})
     channel = ma.fields.String(validate=ma.validate.OneOf(tuple(CHANNELS)))
     severity = ma.fields.String(validate=ma.validate.OneOf(tuple(SEVERITIES)))
     urgency = ma.fields.String(validate=ma.validate.OneOf(("red", "yellow")))
