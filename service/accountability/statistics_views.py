@@ -82,13 +82,18 @@ def statistics_page():
 def statistics_chart():
     """The figures as a bar chart (SVG drawn by pygal on the server, no script)."""
     data = _query()
-    chart = pygal.HorizontalBar(js=[], show_legend=False, height=360, width=800, print_values=True,
+    # pygal sizes the label column for Latin letters; CJK labels need the extra left margin.
+    chart = pygal.HorizontalBar(js=[], show_legend=False, height=360, width=800, print_values=True, margin_left=70,
                                 style=pygal.style.Style(background="white", plot_background="white",
                                                         colors=("#b3261e",), value_font_size=14,
                                                         label_font_size=14, font_family="Noto Sans CJK SC, sans-serif"))
     chart.title = _("成效统计 %(start)s 至 %(end)s", start=data["date_from"], end=data["date_to"])
     counted = list(reversed(data["counted"]))
     chart.x_labels = [_(f.label) for f in counted]
+    # Whole numbers on the value axis (counts), about six ticks.
+    top = max([f.value for f in counted] + [1])
+    step = max(1, -(-top // 6))
+    chart.y_labels = list(range(0, top + step, step))
     chart.add(_("数量"), [f.value for f in counted])
     # pygal always writes its tooltip configuration as a script; an image needs none.
     svg = re.sub(r"<script\b.*?</script>", "", chart.render(is_unicode=True), flags=re.S)

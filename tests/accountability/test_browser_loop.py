@@ -76,3 +76,12 @@ def test_the_core_loop_in_the_browser(page, login, people, version, screenshot_d
     assert finding.status == "closed" and finding.verified_by_id == people["inspector2"].id
     page.goto("/accountability/")
     page.screenshot(path=str(screenshot_dir / "findings-register.png"), full_page=True)
+    # the statistics page counts it, and its number leads to the list with it
+    page.goto("/accountability/statistics?from=2023-01-01&to=2023-12-31")
+    found = page.locator('a.figure[data-key="problems_found"] .num')
+    assert found.inner_text() == "1"
+    assert page.locator('a.figure[data-key="integrity_talks"] .num').inner_text() == "1"
+    assert page.locator(".chart img").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.screenshot(path=str(screenshot_dir / "statistics.png"), full_page=True)
+    page.locator('a.figure[data-key="problems_found"]').click()
+    page.get_by_role("link", name="群众反映执法人员作风粗暴").wait_for()
