@@ -3,7 +3,6 @@ case's entries, concluding an entry, an entry's page (its case and the other
 people examined), and the exportable lists of entries and dispositions."""
 from __future__ import annotations
 
-
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
