@@ -178,3 +178,20 @@ def test_both_dashboards_show_overdue_rectifications_red_and_due_ones_yellow(cli
     assert (staff["未销号问题"], staff["整改已逾期（红）"], staff["整改临近期限（黄）"]) == (4, 2, 1)
     listing = client.get("/accountability/?urgency=red").get_data(as_text=True)
     assert listing.count('class="due-red"') == 2
+
+
+def test_every_page_answers_htmx_with_its_fragment(client, people, make_finding):
+    """Found by the hostile sweep: macros outside the block were missing from the fragment."""
+    from service.accountability import cases
+    finding = make_finding("rectifying")
+    entry = cases.open_case(finding, people["inspector"], [{"responsibility": "direct", "person": "王某某"}])[0]
+    _as(client, "inspector")
+    for url in ("/accountability/", "/accountability/findings/new", f"/accountability/findings/{finding.id}",
+                f"/accountability/findings/{finding.id}/edit", f"/accountability/entries/{entry.id}",
+                "/accountability/entries", "/accountability/dispositions", "/accountability/statistics"):
+        response = client.get(url, headers={"HX-Request": "true"})
+        assert response.status_code == 200, url
+        assert "<html" not in response.get_data(as_text=True), url
+    refused = client.post(f"/accountability/findings/{finding.id}/moves/file_evidence", {"evidence_text": ""},
+                          htmx=True)
+    assert refused.status_code == 422 and 'id="e-evidence_text"' in refused.get_data(as_text=True)
