@@ -70,7 +70,8 @@ def load_demo(password: str) -> str:
                 created += 1
     summary = f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d})"
     from .perform.demo import load_demo_records
-    return summary + "; " + _load_plans() + "; " + load_demo_records() + "; " + _load_reviews()
+    return (summary + "; " + _load_plans() + "; " + load_demo_records() + "; " + _load_reviews() + "; "
+            + _load_findings())
 
 
 def _load_plans() -> str:
@@ -162,3 +163,114 @@ def _load_reviews() -> str:
             for name in names[:2]:
                 sessions.add_evaluator(upcoming, name=name, group=group)
     return f"reviews: {REVIEW_TITLE} published, 1 session in preparation"
+
+
+# Invented findings across the states of the register (docs/accountability.md).
+FINDING_MARK = "〔演示〕"
+
+
+def _load_findings() -> str:
+    """A handful of findings: closed, waiting for verification with a 一案双查 case,
+    overdue (红), due soon (黄), just confirmed, a draft, and the review's
+    under-threshold leader's rectification and problem list sent to the register."""
+    import datetime as dt
+    import io
+
+    from flask import current_app
+
+    from .accountability import cases, register, states
+    from .accountability.models import Finding
+    from .evaluate.models import ReviewFeedback, ReviewFollowUp
+    from .perform import records
+    inspector = User.get_or_none(User.username == "inspector")
+    admin = User.get_or_none(User.username == "admin")
+    if inspector is None or admin is None or Finding.select().where(Finding.source_ref.startswith(FINDING_MARK)).exists():
+        return "no findings added"
+    units = {u.code: u for u in Unit.select()}
+    clerks = {u.unit.code: u for u in User.select().join(Unit).where(User.role == "unit")}
+    today = dt.date.today()
+    made = 0
+
+    def evidence(unit, user, name):
+        stored = records.store_upload(unit=unit, user=user, filename=name, content_type="application/pdf",
+                                      stream=io.BytesIO(f"%PDF-1.4 {name}".encode()), field_schema=None,
+                                      upload_folder=current_app.config["UPLOAD_FOLDER"])
+        return [stored.reference()]
+
+    def finding(code, title, channel, found_on, due_on=None, **extra):
+        nonlocal made
+        made += 1
+        values = {"unit": units[code], "title": title, "channel": channel, "found_on": found_on, "due_on": due_on,
+                  "source_ref": FINDING_MARK + extra.pop("ref", ""), "severity": extra.pop("severity", "minor"),
+                  **extra}
+        return register.create(values, inspector)
+
+    def as_unit(code):
+        return clerks[code]
+
+    with audit.acting_as(inspector.id, inspector.username):
+        closed = finding("Q05", "工程招投标监管存在漏洞，个别项目评标专家抽取未全程留痕", "inspection_tour",
+                         today - dt.timedelta(days=150), today - dt.timedelta(days=90), ref="区委第二巡察组反馈意见",
+                         severity="major", category_id="fr-centralism", list_id="first-responsible")
+        states.move(closed, "confirm", inspector)
+        with audit.acting_as(as_unit("Q05").id, as_unit("Q05").username):
+            states.move(closed, "submit_plan", as_unit("Q05"), measures="修订评标专家抽取办法，抽取过程全程录像并存档；对近两年项目逐一复查。",
+                        due_on=today - dt.timedelta(days=80))
+            states.move(closed, "file_evidence", as_unit("Q05"), evidence_text="已印发《评标专家抽取管理办法》，复查项目 37 个。",
+                        files=evidence(units["Q05"], as_unit("Q05"), "评标专家抽取管理办法.pdf"))
+        cases.add_disposition(closed, inspector, kind="rule-making", decided_on=today - dt.timedelta(days=85),
+                              decided_by="区纪委监委", note="督促建立“三重一大”事项集体决策制度")
+        cases.add_disposition(closed, inspector, kind="suggestion", decided_on=today - dt.timedelta(days=140),
+                              decided_by="区纪委监委第三监督检查室")
+        with audit.acting_as(admin.id, admin.username):
+            states.move(closed, "close", admin)
+
+        verifying = finding("G01", "下属项目公司违规发放津补贴", "daily", today - dt.timedelta(days=70),
+                            today - dt.timedelta(days=20), ref="日常监督发现", severity="serious")
+        states.move(verifying, "confirm", inspector)
+        with audit.acting_as(as_unit("G01").id, as_unit("G01").username):
+            states.move(verifying, "submit_plan", as_unit("G01"), measures="追回违规发放款项，修订薪酬管理办法。",
+                        due_on=today + dt.timedelta(days=10))
+            states.move(verifying, "file_evidence", as_unit("G01"), evidence_text="已全额追回 12.6 万元，新办法已印发。",
+                        files=evidence(units["G01"], as_unit("G01"), "追缴凭证.pdf"))
+        direct, main, _supervision = cases.open_case(verifying, inspector, [
+            {"responsibility": "direct", "person": "程某某", "post": "项目公司总经理", "unit": units["G01"]},
+            {"responsibility": "main", "person": units["G01"].leader_name, "post": units["G01"].leader_title,
+             "unit": units["G01"]},
+            {"responsibility": "supervision", "person": "严某某", "post": "集团纪委书记", "unit": units["G01"]}])
+        cases.add_disposition(verifying, inspector, kind="discipline", decided_on=today - dt.timedelta(days=30),
+                              decided_by="区纪委监委", entry=direct, note="党内警告处分")
+        cases.add_disposition(verifying, inspector, kind="talk", decided_on=today - dt.timedelta(days=28),
+                              decided_by="区纪委监委", entry=main)
+        cases.conclude_entry(direct, inspector, status="concluded", outcome="给予党内警告处分",
+                             concluded_on=today - dt.timedelta(days=30))
+
+        overdue = finding("Q08", "群众反映执法人员作风粗暴", "petition", today - dt.timedelta(days=60),
+                          today - dt.timedelta(days=15), ref="信访件第 2023-017 号")
+        states.move(overdue, "confirm", inspector)
+        cases.add_disposition(overdue, inspector, kind="reminder", decided_on=today - dt.timedelta(days=55),
+                              decided_by="派驻纪检监察组")
+
+        due_soon = finding("Q01", "专题研究党风廉政建设次数不足", "check", today - dt.timedelta(days=25),
+                           today + dt.timedelta(days=20), ref="2022年度督责检查", category_id="fr-planning",
+                           list_id="first-responsible")
+        states.move(due_soon, "confirm", inspector)
+        with audit.acting_as(as_unit("Q01").id, as_unit("Q01").username):
+            states.move(due_soon, "submit_plan", as_unit("Q01"), measures="每季度召开党组会专题研究党风廉政建设。",
+                        due_on=today + dt.timedelta(days=4))
+
+        finding("Z01", "村级工程项目“三重一大”事项未经集体研究", "discipline", today - dt.timedelta(days=5),
+                ref="执纪审查移送", severity="major")
+
+        # The review meeting's under-threshold leader: rectification and problem list.
+        follow_up = ReviewFollowUp.get_or_none((ReviewFollowUp.kind == "finding") & (ReviewFollowUp.status == "draft"))
+        if follow_up is not None:
+            from .evaluate import sessions
+            sessions.decide_follow_up(follow_up, "confirm", inspector)
+            register.from_follow_up(ReviewFollowUp.get_by_id(follow_up.id), inspector)
+            made += 1
+        item = ReviewFeedback.get_or_none((ReviewFeedback.status == "issued") & ReviewFeedback.finding_id.is_null())
+        if item is not None:
+            register.from_feedback(item, inspector)
+            made += 1
+    return f"findings: {made} added across the register's states"

@@ -30,7 +30,7 @@ EXTRA_FIELDS = ["__op", "__field", "page", "export", "format", "id", "value", "j
                 "schema", "profile", "item", "period", "target", "due", "custom_text", "list_id",
                 "category_id", "weight", "supervisor", "code", "name", "tags", "risk_areas",
                 "subordinate_units", "leader_name", "leader_title", "display_name", "new_password"]
-NEVER = {"auth.logout", "static", "units.static", "evaluate.static"}   # ending the sweep's own session is not a finding
+NEVER = {"auth.logout", "static", "units.static", "evaluate.static", "accountability.static"}   # ending the sweep's own session is not a finding
 PASSWORD = "sweep-pass-1"
 TEMPLATES = Path(__file__).resolve().parent.parent / "service" / "web" / "templates"
 
@@ -67,6 +67,7 @@ def _path_values(app, admin_id: int) -> dict[str, list[str]]:
         "token_id": ["1", "0"],
         **_review_values(),
         **_run_values(),
+        **_finding_values(),
     }
 
 
@@ -81,6 +82,14 @@ def _run_values() -> dict[str, list[str]]:
         done = runs.run_here(runs.create_run(str(dt.date.today().year - 1), "year-end", units=codes, queue=False))
         queued = runs.create_run(str(dt.date.today().year - 1), "year-end", units=codes, queue=False)
     return {"run_id": [str(done.id), str(queued.id), "0"], "other_id": [str(done.id), str(queued.id)]}
+
+
+def _finding_values() -> dict[str, list[str]]:
+    """The demo's findings in different states (closed, verifying with a case, overdue) and the moves."""
+    from service.accountability.models import Finding
+    return {"finding_id": [str(f.id) for f in Finding.select().order_by(Finding.id).limit(3)] + ["0"],
+            "name": ["confirm", "file_evidence", "close", "x"],
+            "move": ["submit_plan", "close", "x"]}
 
 
 def _review_values() -> dict[str, list[str]]:

@@ -28,7 +28,9 @@ OBJECT_LABELS = {"unit": N_("单位"), "user": N_("用户"), "pack_version": N_(
                  "job": N_("后台任务"),
                  "review_session": N_("评议会"), "review_leader": N_("述职人"), "review_evaluator": N_("评议人"),
                  "review_vote": N_("已评记录"), "review_ballot": N_("评议票"), "review_note": N_("询问与点评"),
-                 "review_feedback": N_("问题清单"), "review_follow_up": N_("评议后续处置")}
+                 "review_feedback": N_("问题清单"), "review_follow_up": N_("评议后续处置"),
+                 "finding": N_("问题台账"), "finding_event": N_("问题办理过程"),
+                 "accountability_entry": N_("一案双查"), "disposition": N_("处置")}
 
 # What the recorded columns are called in the UI; unknown names show as they are.
 FIELD_LABELS = {

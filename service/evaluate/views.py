@@ -494,9 +494,18 @@ def decide_follow_up(follow_up_id: int, decision: str):
     item = _get(ReviewFollowUp, follow_up_id, _("后续处置不存在"))
     if decision not in sessions.FOLLOW_UP_DECISIONS:
         raise NotFound(_("没有这个操作"))
+    from ..accountability import register
+    from ..accountability.states import FindingError
+    from ..db import database
+    user = current_user._get_current_object()
     try:
-        sessions.decide_follow_up(item, decision, current_user._get_current_object())
-    except sessions.SessionError as exc:
+        with database.atomic():
+            decided = sessions.decide_follow_up(item, decision, user)
+            # A confirmed 限期整改 becomes a finding of the 问责 register at once.
+            if decided.status == "confirmed" and decided.kind == "finding":
+                finding = register.from_follow_up(decided, user)
+                flash(_("已转入问题台账（#%(id)s）。", id=finding.id), "success")
+    except (sessions.SessionError, FindingError) as exc:
         _refused(exc)
     return _leader_back(item.leader, "follow-ups")
 

@@ -35,7 +35,7 @@ def dashboard():
             "drafts": Draft.select().where((Draft.user == current_user.id) & (Draft.unit == current_user.unit_id)).count(),
             "records": Record.select().where(Record.unit == current_user.unit_id).count(),
         }
-        return render("home/dashboard.html", unit=current_user.unit, mine=mine)
+        return render("home/dashboard.html", unit=current_user.unit, mine=mine, findings=_findings())
     # Only what this viewer may open: accounts and the audit log are the admin's pages.
     stats = {"units": Unit.select().where(Unit.active == True).count()}  # noqa: E712
     if current_user.is_admin:
@@ -43,7 +43,13 @@ def dashboard():
         stats["audit"] = AuditEntry.select().count()
     recent = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(8)) if current_user.is_admin else []
     return render("home/dashboard.html", stats=stats, recent=recent, unit=None,
-                  actions=ACTIONS, object_labels=OBJECT_LABELS)
+                  actions=ACTIONS, object_labels=OBJECT_LABELS, findings=_findings())
+
+
+def _findings() -> dict:
+    """The 问责 register's counts for the dashboard (黄 due soon, 红 overdue)."""
+    from ..accountability.register import dashboard_counts
+    return dashboard_counts(current_user._get_current_object())
 
 
 @bp.get("/favicon.ico")

@@ -154,6 +154,21 @@ def _references(pack: Pack) -> list[Problem]:
             problems.append(Problem(SCORING_FILE, "/default_scale", "ref-unknown-scale",
                                     f"没有名为 {s.default_scale} 的评价等级", f"unknown grade scale {s.default_scale}"))
         problems += _review_references(pack)
+        problems += _disposition_ids(pack)
+    return problems
+
+
+def _disposition_ids(pack: Pack) -> list[Problem]:
+    """Disposition ids are unique: findings keep the id they were given."""
+    section = pack.scoring.accountability if isinstance(pack.scoring.accountability, dict) else {}
+    seen: set = set()
+    problems = []
+    for index, item in enumerate(section.get("dispositions") or []):
+        ident = item.get("id") if isinstance(item, dict) else None
+        if ident in seen:
+            problems.append(Problem(SCORING_FILE, f"/accountability/dispositions/{index}/id", "id-duplicate",
+                                    f"处置编号 {ident} 重复", f"duplicate disposition id {ident}"))
+        seen.add(ident)
     return problems
 
 

@@ -284,7 +284,8 @@ def _scoring(value) -> ScoringRules | None:
         threshold=_get(value, "threshold", {}, dict), rules=rules,
         default_scale=_get(value, "default_scale", "", str),
         annual_model=_get(value, "annual_model", None, dict),
-        review=_get(value, "review", None, dict))
+        review=_get(value, "review", None, dict),
+        accountability=_get(value, "accountability", None, dict))
 
 
 def load_pack(path) -> Pack:

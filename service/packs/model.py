@@ -168,6 +168,7 @@ class ScoringRules:
     default_scale: str = ""
     annual_model: dict | None = None
     review: dict | None = None
+    accountability: dict | None = None
 
     def rule(self, rule_id: str) -> ScoringRule | None:
         """The scoring rule with this id, or None."""

@@ -15,9 +15,12 @@ from werkzeug.utils import cached_property
 
 def _without_nul(pairs) -> ImmutableMultiDict | None:
     items = list(pairs.items(multi=True))
-    if not any("\x00" in key or (isinstance(value, str) and "\x00" in value) for key, value in items):
+    # A multipart part whose name werkzeug cannot read comes with the key None.
+    if not any((isinstance(key, str) and "\x00" in key) or (isinstance(value, str) and "\x00" in value)
+               for key, value in items):
         return None
-    return ImmutableMultiDict([(key.replace("\x00", ""), value.replace("\x00", "") if isinstance(value, str) else value)
+    return ImmutableMultiDict([(key.replace("\x00", "") if isinstance(key, str) else key,
+                                value.replace("\x00", "") if isinstance(value, str) else value)
                                for key, value in items])
 
 

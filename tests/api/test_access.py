@@ -35,7 +35,9 @@ def bureau_data(app, people, units, plans_published):
     assert not errors
     review = _bureau_review(people["admin"], bureau)
     run_id, other_id = _bureau_runs(bureau)
-    return {"run_id": str(run_id), "other_id": str(other_id), "unit_id": str(bureau.id), "record_id": str(record.id), "file_id": stored.id, "review_id": str(review.id),
+    finding = _bureau_finding(people["inspector"], bureau)
+    return {"run_id": str(run_id), "other_id": str(other_id), "unit_id": str(bureau.id), "record_id": str(record.id),
+            "file_id": stored.id, "review_id": str(review.id), "finding_id": str(finding.id), "move": "submit_plan",
             "plan_id": str(plans_published["bureau"].id), "item": item.id, "file": stored,
             "version_id": str(plans_published["bureau"].pack_version_id), "form_id": "talk"}
 
@@ -55,7 +57,7 @@ def _url(rule, values) -> str:
 
 
 # Path arguments that name a unit's own data (the rest name shared things: versions, forms).
-UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id", "run_id", "other_id"}
+UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id", "run_id", "other_id", "finding_id"}
 
 
 def _bureau_runs(bureau):
@@ -64,6 +66,17 @@ def _bureau_runs(bureau):
     with audit.acting_as(None, "test"):
         return [runs.run_here(runs.create_run("2022", "year-end", unit_ids=[bureau.id], queue=False)).id
                 for _ in range(2)]
+
+
+def _bureau_finding(user, bureau):
+    """A confirmed finding of the bureau (its own and the commission's business)."""
+    import datetime as dt
+    from service.accountability import register, states
+    with audit.acting_as(user.id, user.username):
+        finding = register.create({"unit": bureau, "title": "机密谈话对象反映的问题", "channel": "petition",
+                                   "found_on": dt.date(2023, 1, 5)}, user)
+        states.move(finding, "confirm", user)
+    return finding
 
 
 def _bureau_review(user, bureau):

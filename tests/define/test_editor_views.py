@@ -346,7 +346,7 @@ def test_a_version_number_taken_meanwhile_is_a_clear_409(admin_client, version, 
     from service.packs import store
 
     def taken(*args, **kwargs):
-        raise store.VersionTaken("wuze-default", "1.0.1")
+        raise store.VersionTaken("wuze-default", "1.1.1")
     monkeypatch.setattr("service.define.editor_views.store_files", taken)
     response = _save(admin_client, version, LOOSER)
     assert response.status_code == 409 and "同一版本号" in response.get_data(as_text=True)
