@@ -124,25 +124,10 @@ def readable_order(value: Any, depth: int = 0) -> Any:
 
 
 def pretty(value: Any, width: int = 88) -> str:
-    """JSON for people: short arrays and objects on one line, longer ones broken up."""
-    def one_line(v):
-        return json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
-
-    def render(v, indent):
-        flat = one_line(v)
-        if not isinstance(v, (dict, list)) or len(flat) + indent <= width or not v:
-            return flat
-        pad = " " * (indent + 2)
-        if isinstance(v, dict):
-            inner = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {render(x, indent + 2)}" for k, x in v.items()]
-            return "{\n" + ",\n".join(inner) + "\n" + " " * indent + "}"
-        inner = [pad + render(x, indent + 2) for x in v]
-        return "[\n" + ",\n".join(inner) + "\n" + " " * indent + "]"
-
-    try:
-        return render(readable_order(value), 0)
-    except RecursionError:
-        return json.dumps(value, ensure_ascii=False)
+    """JSON for people: short arrays and objects on one line, longer ones broken up (the same
+    layout as the rules' one-click JSON view), keys in their readable order."""
+    from ..logic.words import pretty_json
+    return pretty_json(readable_order(value), width)
 
 
 # --------------------------------------------------------------------------- targets
