@@ -25,6 +25,7 @@ from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.paging import paged
 from ..web.render import render
+from ..web.times import local_iso
 from . import register, states
 from .models import CHANNELS, SEVERITIES, SOURCE_KINDS, Finding, FindingEvent
 
@@ -89,7 +90,7 @@ def export_rows(findings) -> tuple[list[str], object]:
     """Headers and rows of a findings export (pages and statistics lists alike)."""
     headers = ["#", _("单位"), _("责任领导"), _("问题概述"), _("问题描述"), _("来源渠道"), _("来源"), _("来源文号"),
                _("责任清单"), _("类别"), _("严重程度"), _("发现日期"), _("整改期限"), _("状态"), _("预警"),
-               _("整改措施"), _("整改完成情况"), _("销号时间(UTC)")]
+               _("整改措施"), _("整改完成情况"), _("销号时间")]
 
     def rows():
         today = dt.date.today()
@@ -101,7 +102,7 @@ def export_rows(findings) -> tuple[list[str], object]:
                    _(SEVERITIES.get(f.severity, f.severity)), f.found_on, f.deadline() or "",
                    _(states.STATES.get(f.status, f.status)), _(URGENCIES[colour]) if colour else "",
                    f.plan_measures, f.evidence_text,
-                   f.closed_at.isoformat(timespec="seconds") if f.closed_at else ""]
+                   local_iso(f.closed_at)]
     return headers, rows()
 
 

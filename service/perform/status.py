@@ -47,7 +47,6 @@ DUE_NOW_DAYS = 7
 COUNT_RULE = {">=": [{"count_if": [{"var": "records"}]}, {"var": "target"}]}
 
 _KIND_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-_QUARTERS = "一二三四"
 CHUNK = 500
 
 
@@ -108,6 +107,8 @@ class ItemStatus:
     days_left: int | None  # due date minus as-of date (negative: overdue)
     records: list[dict] = field(default_factory=list)
     explanation: str = ""
+    #: the explanation as a message (msgid, params) that pages translate (see ``render``)
+    explanation_msg: tuple | None = None
 
     @property
     def status_label(self) -> str:
@@ -122,7 +123,7 @@ class ItemStatus:
                 "window_start": self.window_start, "window_end": self.window_end, "as_of": self.as_of,
                 "status": self.status, "colour": self.colour, "count": self.count, "target": self.target,
                 "due": self.due, "days_left": self.days_left, "records": list(self.records),
-                "explanation": self.explanation}
+                "explanation": self.explanation, "explanation_msg": _as_json(self.explanation_msg)}
 
 
 # --------------------------------------------------------------------------- periods and dates
@@ -135,16 +136,55 @@ def check_period(period: str) -> str:
     return period
 
 
-def period_label(period: str) -> str:
-    """The period as a Chinese reader says it: 2022年5月, 2022年第二季度, 2022年上半年, 2022年."""
+# --------------------------------------------------------------------------- words
+
+#: A message: a Chinese msgid with ``%(name)s`` placeholders and its values, any
+#: of which may itself be a message. The engine says everything in Chinese
+#: (``explanation``) and also keeps the message, so a page in another language
+#: renders the same sentence through its catalogue (``render(msg, gettext)``).
+Msg = tuple
+
+
+def render(msg, translate=None) -> str:
+    """The text of a message; ``translate`` maps a msgid to its translation
+    (default: none, Chinese). Messages read back from JSON arrive as lists."""
+    text, params = msg
+    params = {k: render(v, translate) if is_msg(v) else v for k, v in params.items()}
+    text = translate(text) if translate else text
+    return text % params if params else text
+
+
+def _as_json(msg):
+    """A message as JSON keeps it (tuples as lists), so stored and fresh results compare equal."""
+    if isinstance(msg, (tuple, list)):
+        return [_as_json(v) for v in msg]
+    if isinstance(msg, dict):
+        return {k: _as_json(v) for k, v in msg.items()}
+    return msg
+
+
+def is_msg(value) -> bool:
+    return (isinstance(value, (tuple, list)) and len(value) == 2 and isinstance(value[0], str)
+            and isinstance(value[1], dict))
+
+
+def period_msg(period: str) -> Msg:
+    """The period as a message: 2022年5月, 2022年第二季度, 2022年上半年, 2022年."""
     kind, year, first, _ = periods.parse_period(period)
     if kind == "month":
-        return f"{year}年{first}月"
+        return (N_("%(year)s年%(month)s月"), {"year": year, "month": first})
     if kind == "quarter":
-        return f"{year}年第{_QUARTERS[(first - 1) // 3]}季度"
+        quarter = (first - 1) // 3
+        return ((N_("%(year)s年第一季度"), N_("%(year)s年第二季度"), N_("%(year)s年第三季度"),
+                 N_("%(year)s年第四季度"))[quarter], {"year": year})
     if kind == "half":
-        return f"{year}年{'上' if first == 1 else '下'}半年"
-    return f"{year}年"
+        return (N_("%(year)s年上半年") if first == 1 else N_("%(year)s年下半年"), {"year": year})
+    return (N_("%(year)s年"), {"year": year})
+
+
+def period_label(period: str, translate=None) -> str:
+    """The period as a reader says it (Chinese unless ``translate`` is given)."""
+    return render(period_msg(period), translate)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -308,14 +348,15 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
                 list_id=item.list_id, category_id=item.category_id, text=item.text, custom=bool(item.custom),
                 period=period, window=window, window_start=start.isoformat(), window_end=end.isoformat(),
                 as_of=as_of.isoformat(), target=target, due=due.isoformat(), days_left=days_left)
-    label = period_label(window)
+    label = period_msg(window)
     if not item.enabled:
-        reason = f"（原因：{item.disabled_reason}）" if item.disabled_reason else ""
-        return ItemStatus(**base, status="not_applicable", colour=None, count=0,
-                          explanation=f"不适用：本单位已停用此事项{reason}，不作检查。")
+        msg = ((N_("不适用：本单位已停用此事项（原因：%(reason)s），不作检查。"), {"reason": item.disabled_reason})
+               if item.disabled_reason else (N_("不适用：本单位已停用此事项，不作检查。"), {}))
+        return _status(base, msg, status="not_applicable", colour=None, count=0)
     if as_of < start:
-        return ItemStatus(**base, status="not_due", colour=None, count=0,
-                          explanation=f"未到期：{label}尚未开始（自 {start.isoformat()} 起），截止日期 {due.isoformat()}。")
+        return _status(base, (N_("未到期：%(period)s尚未开始（自 %(start)s 起），截止日期 %(due)s。"),
+                              {"period": label, "start": start.isoformat(), "due": due.isoformat()}),
+                       status="not_due", colour=None, count=0)
     last = min(end, as_of)
     inside = [r for r in records if r.date is not None and start <= r.date <= last]
     inside.sort(key=lambda r: (r.date, r.id))
@@ -324,7 +365,7 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
     data = {"records": [r.data for r in inside], "period": dict(_period_info(window)), "target": target,
             "unit": unit}
     context = {"today": as_of.isoformat()}
-    error = ""
+    error = None
     try:
         compiled, count_fn, violation_fn, at_most_once, plain = rules.parts(rule)
         counter = count_fn or violation_fn
@@ -345,35 +386,42 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
             count, counted = len(inside), inside
     except RuleError as exc:
         met, count, counted, violation_fn = False, 0, [], None
-        error = f"检查规则无法运行：{exc.message_zh}。"
+        error = (N_("检查规则无法运行：%(reason)s。"), {"reason": exc.message_zh})
     refs = [r.ref() for r in counted]
     prohibition = target == 0 and violation_fn is not None
-    where = f"{label}（截至 {last.isoformat()}）" if last < end else label
+    where = (N_("%(period)s（截至 %(as_of)s）"), {"period": label, "as_of": last.isoformat()}) if last < end else label
+    numbers = {"where": where, "count": count, "target": target}
     if met:
-        if prohibition or target == 0:
-            text = f"完成：{where}未发现不符合要求的记录。"
-        else:
-            text = f"完成：{where}符合要求的记录 {count} 次，目标 {target} 次。"
-        return ItemStatus(**base, status="done", colour="green", count=count, records=refs, explanation=text)
+        msg = ((N_("完成：%(where)s未发现不符合要求的记录。"), {"where": where}) if prohibition or target == 0
+               else (N_("完成：%(where)s符合要求的记录 %(count)s 次，目标 %(target)s 次。"), numbers))
+        return _status(base, msg, status="done", colour="green", count=count, records=refs)
     colour = _colour(days_left, thresholds)
     when = _when(due, days_left)
     if prohibition:
-        return ItemStatus(**base, status="missing", colour="red", count=count, records=refs,
-                          explanation=f"未完成：{where}有 {count} 条记录不符合要求（此事项要求一次也不能有）。{error}")
+        msg = (N_("未完成：%(where)s有 %(count)s 条记录不符合要求（此事项要求一次也不能有）。%(error)s"),
+               {"where": where, "count": count, "error": error or ("", {})})
+        return _status(base, msg, status="missing", colour="red", count=count, records=refs)
     if error:
         status = "partial" if count else ("missing" if days_left < 0 else "not_due")
-        return ItemStatus(**base, status=status, colour=colour, count=count, records=refs,
-                          explanation=f"{STATUSES[status]}：{error}{when}")
+        msg = (N_("%(status)s：%(error)s%(when)s"), {"status": (STATUSES[status], {}), "error": error, "when": when})
+        return _status(base, msg, status=status, colour=colour, count=count, records=refs)
     if count >= target > 0:
-        text = (f"部分完成：{where}记录了 {count} 次，达到目标 {target} 次，但检查规则仍未满足"
-                f"（有记录不符合此事项的其他要求）；{when}")
-        return ItemStatus(**base, status="partial", colour=colour, count=count, records=refs, explanation=text)
+        msg = (N_("部分完成：%(where)s记录了 %(count)s 次，达到目标 %(target)s 次，但检查规则仍未满足"
+                  "（有记录不符合此事项的其他要求）；%(when)s"), dict(numbers, when=when))
+        return _status(base, msg, status="partial", colour=colour, count=count, records=refs)
     if count > 0:
-        text = f"部分完成：{where}符合要求的记录 {count} 次，目标 {target} 次，还差 {target - count} 次；{when}"
-        return ItemStatus(**base, status="partial", colour=colour, count=count, records=refs, explanation=text)
+        msg = (N_("部分完成：%(where)s符合要求的记录 %(count)s 次，目标 %(target)s 次，还差 %(short)s 次；%(when)s"),
+               dict(numbers, short=target - count, when=when))
+        return _status(base, msg, status="partial", colour=colour, count=count, records=refs)
     status = "missing" if days_left < 0 else "not_due"
-    text = f"{STATUSES[status]}：{where}尚无符合要求的记录，目标 {target} 次；{when}"
-    return ItemStatus(**base, status=status, colour=colour, count=0, records=refs, explanation=text)
+    msg = (N_("%(status)s：%(where)s尚无符合要求的记录，目标 %(target)s 次；%(when)s"),
+           {"status": (STATUSES[status], {}), "where": where, "target": target, "when": when})
+    return _status(base, msg, status=status, colour=colour, count=0, records=refs)
+
+
+def _status(base: dict, msg: Msg, **fields) -> ItemStatus:
+    """An ItemStatus whose explanation is ``msg`` in Chinese, the message kept beside it."""
+    return ItemStatus(**base, **fields, explanation=render(msg), explanation_msg=msg)
 
 
 def _truthy(value) -> bool:
@@ -390,12 +438,12 @@ def _colour(days_left: int, thresholds: Thresholds) -> str | None:
     return None
 
 
-def _when(due: dt.date, days_left: int) -> str:
+def _when(due: dt.date, days_left: int) -> Msg:
     if days_left < 0:
-        return f"截止日期 {due.isoformat()}，已逾期 {-days_left} 天。"
+        return (N_("截止日期 %(due)s，已逾期 %(days)s 天。"), {"due": due.isoformat(), "days": -days_left})
     if days_left == 0:
-        return f"今天（{due.isoformat()}）截止。"
-    return f"截止日期 {due.isoformat()}，还有 {days_left} 天。"
+        return (N_("今天（%(due)s）截止。"), {"due": due.isoformat()})
+    return (N_("截止日期 %(due)s，还有 %(days)s 天。"), {"due": due.isoformat(), "days": days_left})
 
 
 # --------------------------------------------------------------------------- many units

@@ -12,7 +12,7 @@ from markupsafe import escape
 from peewee import fn
 from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import gettext, gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.access import require_unit_access
@@ -93,7 +93,7 @@ def index():
         return render("perform/unit.html", plan=plan, tree=tree, list_names=list_names, forms=forms,
                       drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES, statuses=statuses,
                       todo=todo, progress=progress, items_by_id=items_by_id,
-                      period_label=status_engine.period_label(f"{as_of.year}-{as_of.month:02d}") if plan else "",
+                      period_label=status_engine.period_label(f"{as_of.year}-{as_of.month:02d}", gettext) if plan else "",
                       status_labels=status_engine.STATUSES, colour_labels=status_engine.COLOURS)
     return _records_list()
 

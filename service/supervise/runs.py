@@ -307,7 +307,8 @@ class Change:
 
 def _brief(result: CheckResult) -> dict:
     return {"result_id": result.id, "status": result.status, "colour": result.colour, "count": result.count,
-            "target": result.target, "explanation": result.explanation}
+            "target": result.target, "explanation": result.explanation,
+            "explanation_msg": (result.data or {}).get("explanation_msg")}
 
 
 def _reasons(a: CheckResult, b: CheckResult) -> list[str]:

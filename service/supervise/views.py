@@ -40,14 +40,8 @@ def _run(run_id: int) -> CheckRun:
 
 def _context() -> dict:
     return {"stage": STAGE, "kinds": runs.KINDS, "states": STATE_LABELS, "sources": SOURCE_LABELS,
-            "statuses": engine.STATUSES, "colours": engine.COLOURS, "period_label": _period_label}
+            "statuses": engine.STATUSES, "colours": engine.COLOURS}
 
-
-def _period_label(period: str) -> str:
-    try:
-        return engine.period_label(period)
-    except Exception:  # a stored period is valid; this only guards odd data
-        return period
 
 
 @bp.get("/")

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from ..packs import words
+from ..perform import status as status_engine
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,57 @@ def scoring_words(pack, rule_id: str) -> words.Told | None:
     return words.scoring_rule(pack, rule_id, rule_locale())
 
 
+def explain(status) -> str:
+    """The status engine's explanation in the UI's language. ``status`` is an
+    ItemStatus, its ``as_dict()`` or a stored check result; results stored
+    before explanations kept their message show their Chinese text."""
+    if isinstance(status, dict):
+        msg, text = status.get("explanation_msg"), status.get("explanation", "")
+    else:
+        data = getattr(status, "data", None)
+        msg = getattr(status, "explanation_msg", None) or (data.get("explanation_msg") if isinstance(data, dict) else None)
+        text = getattr(status, "explanation", "")
+    if not status_engine.is_msg(msg) or rule_locale() == "zh":
+        return text
+    try:
+        return status_engine.render(msg, gettext)
+    except (KeyError, TypeError, ValueError):  # a translation whose placeholders do not fit: say it in Chinese
+        log.warning("explanation message %r does not render", msg[0], exc_info=True)
+        return text
+
+
+def period_label(period: str) -> str:
+    """A period id (2022Q2) as the UI's language says it; an odd stored value as it is."""
+    try:
+        return status_engine.period_label(period, gettext)
+    except Exception:  # noqa: BLE001 - stored periods are valid; this only guards odd data
+        return period
+
+
+# Punctuation between pieces a template joins: full-width in Chinese, ASCII with
+# spaces in English (a translated label followed by "：" reads "Source：" otherwise).
+_MARKS = {"zh": {"colon": "：", "sep": "、", "open": "（", "close": "）"},
+          "en": {"colon": ": ", "sep": ", ", "open": " (", "close": ")"}}
+
+
+def colon() -> str:
+    return _MARKS[rule_locale()]["colon"]
+
+
+def list_sep() -> str:
+    return _MARKS[rule_locale()]["sep"]
+
+
+def paren(text) -> str:
+    """``text`` in brackets after what precedes it: （text） or " (text)"."""
+    marks = _MARKS[rule_locale()]
+    return f"{marks['open']}{text}{marks['close']}"
+
+
 def init_app(app) -> None:
     """Make the helpers template globals."""
     app.jinja_env.globals.update(item_applies=item_applies, item_check=item_check, rule_applies=rule_applies,
                                  plan_item_check=plan_item_check, form_conditions=form_conditions,
-                                 scoring_words=scoring_words, rule_locale=rule_locale)
+                                 scoring_words=scoring_words, rule_locale=rule_locale, period_label=period_label,
+                                 colon=colon, list_sep=list_sep, paren=paren)
+    app.add_template_filter(explain, "explain")

@@ -17,11 +17,11 @@ def test_fill_a_decision_record(page, login, make_user, units, unit_plan, screen
 
     # The amount appears only for money and project decisions, re-rendered by the server.
     assert amount.count() == 0
-    form.get_by_label("大额资金使用").check()
+    form.get_by_label("大额资金使用", exact=True).check()
     amount.wait_for()
-    form.get_by_label("重要干部任免").check()
+    form.get_by_label("重要干部任免", exact=True).check()
     amount.wait_for(state="detached")
-    form.get_by_label("大额资金使用").check()
+    form.get_by_label("大额资金使用", exact=True).check()
     amount.wait_for()
     amount.fill("120")
     amount.dispatch_event("change")
@@ -57,8 +57,8 @@ def test_fill_a_decision_record(page, login, make_user, units, unit_plan, screen
     error.wait_for(state="detached")
     page.fill('[name="votes/abstain"]', "0")
     form.get_by_label("决策机构").select_option("党工委会议")
-    form.get_by_label("主要负责人末位表态").check()
-    form.get_by_label("集体讨论决定").check()
+    form.get_by_role("checkbox", name="主要负责人末位表态", exact=True).check()
+    form.get_by_role("checkbox", name="集体讨论决定", exact=True).check()
 
     page.get_by_role("button", name="提交记录").click()
     page.get_by_text("已提交记录").wait_for()
@@ -77,7 +77,7 @@ def test_a_click_right_after_typing_is_not_lost(page, login, make_user, units, u
     login(page, "clerk")
     page.goto("/perform/fill/decision")
     form = page.locator("form.record-form")
-    form.get_by_label("大额资金使用").check()
+    form.get_by_label("大额资金使用", exact=True).check()
     amount = form.get_by_label("涉及金额（万元）")
     amount.wait_for()
     page.wait_for_load_state("networkidle")
@@ -110,16 +110,16 @@ def test_an_answer_given_while_a_refresh_is_in_flight_is_kept(page, login, make_
     form.get_by_label("决策机构").select_option("党工委会议")  # a condition field: a refresh leaves
     while not held:
         page.wait_for_timeout(20)
-    leader = form.get_by_label("主要负责人末位表态")
+    leader = form.get_by_role("checkbox", name="主要负责人末位表态", exact=True)
     leader.click()                                   # ticked while the refresh is held
-    form.get_by_label("大额资金使用").click()      # a radio group, also answered meanwhile
+    form.get_by_label("大额资金使用", exact=True).click()      # a radio group, also answered meanwhile
     page.fill('[name="topic"]', "街道食堂外包")      # and a text typed meanwhile
     held[0].continue_()
     page.wait_for_load_state("networkidle")
     form.get_by_label("涉及金额（万元）").wait_for()  # the queued refresh saw the new category
 
     assert leader.is_checked()
-    assert form.get_by_label("大额资金使用").is_checked()
+    assert form.get_by_label("大额资金使用", exact=True).is_checked()
     assert page.locator('[name="topic"]').input_value() == "街道食堂外包"
     draft = Draft.get()
     assert draft.data.get("leader_spoke_last") is True
@@ -138,8 +138,8 @@ def test_inline_errors_show_at_once_and_stay_until_fixed(page, login, make_user,
     page.goto("/perform/fill/decision")
     page.wait_for_load_state("networkidle")
     form = page.locator("form.record-form")
-    form.get_by_label("大额资金使用").check()
-    amount = form.get_by_label("涉及金额(万元)")
+    form.get_by_label("大额资金使用", exact=True).check()
+    amount = form.get_by_label("涉及金额（万元）")
     amount.wait_for()
     page.wait_for_load_state("networkidle")
 
@@ -165,7 +165,7 @@ def test_inline_errors_show_at_once_and_stay_until_fixed(page, login, make_user,
     topic.fill("资金安排")
     topic.dispatch_event("change")
     topic_error.wait_for(state="detached")
-    form.get_by_label("重大项目安排").check()                 # another refresh: the fixed error stays gone
+    form.get_by_label("重大项目安排", exact=True).check()                 # another refresh: the fixed error stays gone
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(200)
     assert topic_error.count() == 0 and amount_error.is_visible()

@@ -89,7 +89,7 @@ def test_serve_runs_gunicorn_and_a_consumer_and_ctrl_c_stops_both(tmp_path):
         grandchildren = [g for c in children for g in _children(c)]  # gunicorn's workers
         proc.send_signal(signal.SIGINT)
         assert proc.wait(40) == 0
-        wait_for(lambda: not any(_alive(pid) for pid in children + grandchildren), timeout=10,
+        wait_for(lambda: not any(_alive(pid) for pid in children + grandchildren), timeout=30,
                  what="every child to stop")
         assert not _processes_of(tmp_path / "instance")
     finally:
