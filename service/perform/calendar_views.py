@@ -7,6 +7,7 @@ route here without a session: its secret token is the key (see feeds.py).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from flask import Blueprint, Response, g, redirect, request, url_for
 from flask_babel import gettext, gettext as _
@@ -24,6 +25,7 @@ from . import calendar, feeds
 from . import status as engine
 
 bp = Blueprint("calendar", __name__, url_prefix="/perform")
+log = logging.getLogger(__name__)
 
 
 def today() -> dt.date:
@@ -78,7 +80,8 @@ def _month_page(unit: Unit, *, secret_url: str = "", feed_error: str = "", statu
         except calendar.MonthError:
             month_error = _("月份格式应为 2022-05（2000 年至 2100 年），已显示本月。")
             status = 422
-    items = calendar.due_in_month(unit.id, year, month_no, day)
+    # the feed section alone (htmx after a token change) needs no statuses
+    items = calendar.due_in_month(unit.id, year, month_no, day) if block != "feed" else []
     plan_items = {i.id: i for i in PlanItem.select().where(PlanItem.id.in_([s.plan_item_id for s in items] or [0]))}
     fmt = wanted_format()
     if fmt:
@@ -185,6 +188,7 @@ def _notifications_page(user, block: str = "content"):
                         engine.period_label(n.status.window, gettext), _explain(n.status), n.read] for n in found))
     plan_items = {i.id: i for i in PlanItem.select().where(
         PlanItem.id.in_([n.status.plan_item_id for n in found] or [0]))}
+    g.reminder_count = sum(not n.read for n in found)  # the bell on this page: no second computation
     return render("perform/notifications.html", block=block, oob_bell=block == "notices", notices=found,
                   plan_items=plan_items,
                   unread=sum(not n.read for n in found), colour_labels=engine.COLOURS,
@@ -215,7 +219,11 @@ def reminder_count() -> int:
     if not current_user.is_authenticated or current_user.role != "unit" or not current_user.unit_id:
         return 0
     if "reminder_count" not in g:
-        g.reminder_count = calendar.unread_count(current_user._get_current_object(), today())
+        try:
+            g.reminder_count = calendar.unread_count(current_user._get_current_object(), today())
+        except Exception:  # noqa: BLE001 - the bell must never take every page of a unit down with it
+            log.exception("reminders of unit %s cannot be computed", current_user.unit_id)
+            g.reminder_count = 0
     return g.reminder_count
 
 

@@ -239,3 +239,12 @@ def test_one_live_feed_per_unit_is_held_by_the_database(street, units, db):
     feeds.regenerate(units["street"], clerk)
     with pytest.raises(peewee.IntegrityError), db.atomic():
         CalendarFeed.create(unit=units["street"].id, token_hash="x" * 64, hint="dlc_x", created_by=clerk.id)
+
+
+def test_a_failing_reminder_computation_does_not_take_the_pages_down(street, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a pack that cannot load")
+    monkeypatch.setattr(calendar, "unread_count", broken)
+    page = street.get("/perform/")
+    assert page.status_code == 200 and 'id="bell"' in page.get_data(as_text=True)
+    assert "bell-count" not in page.get_data(as_text=True)
