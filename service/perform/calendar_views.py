@@ -156,7 +156,7 @@ def feed(unit_id: int, feed_token: str):
     found = feeds.find(unit_id, feed_token)
     if found is None:
         raise NotFound(_("订阅地址无效或已撤销"))
-    unit = Unit.get_by_id(unit_id)
+    unit = found.unit
     body = feeds.ics(unit, today(), link=url_for("calendar.month", _external=True), host=request.host)
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'inline; filename="dutyloop-{unit.id}.ics"',

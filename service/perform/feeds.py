@@ -73,12 +73,14 @@ def _revoke(unit_id: int, user: User) -> bool:
 
 
 def find(unit_id: int, secret: str) -> CalendarFeed | None:
-    """The live feed of ``unit_id`` opened by ``secret``, or None (unknown, revoked, another unit's)."""
+    """The live feed of ``unit_id`` opened by ``secret``, or None (unknown, revoked, another
+    unit's, or of a unit that was deactivated)."""
     if not secret or not secret.startswith(PREFIX) or len(secret) > 200:
         return None
-    feed = CalendarFeed.get_or_none(CalendarFeed.token_hash == digest(secret))
-    if feed is None or not feed.live or feed.unit_id != unit_id:
-        return None
+    feed = (CalendarFeed.select(CalendarFeed, Unit).join(Unit)
+            .where(CalendarFeed.token_hash == digest(secret)).first())
+    if feed is None or not feed.live or feed.unit_id != unit_id or not feed.unit.active:
+        return None  # a deactivated unit's feed says nothing either
     return feed
 
 

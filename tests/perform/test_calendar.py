@@ -225,10 +225,13 @@ def test_a_revoked_or_regenerated_token_gives_404_and_both_are_audited(street, u
     assert "尚未开通订阅，或订阅地址已撤销" in page
     assert street.get(second).status_code == 404
     assert street.get(second.replace("dlc_", "dlc_x")).status_code == 404
-    assert CalendarFeed.select().where(CalendarFeed.revoked_at.is_null()).count() == 0
+    third = _feed_url(street.post(f"/perform/calendar/{unit_id}/feed"))
+    assert street.get(third).status_code == 200
+    units["street"].__class__.update(active=False).where(units["street"].__class__.id == unit_id).execute()
+    assert street.get(third).status_code == 404  # a deactivated unit's feed is closed too
     actions = [(e.action, sorted(e.changed_fields()) if e.action == "update" else None) for e in
                AuditEntry.select().where(AuditEntry.object_type == "calendar_feed").order_by(AuditEntry.id)]
-    assert [a for a, _ in actions] == ["create", "update", "create", "update"]
+    assert [a for a, _ in actions] == ["create", "update", "create", "update", "create"]
     assert all(fields == ["revoked_at", "revoked_by"] for a, fields in actions if a == "update")
 
 
