@@ -21,6 +21,7 @@ from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.render import is_htmx, render
 from ..web.times import zone
+from ..web.words import explain
 from . import calendar, feeds
 from . import status as engine
 
@@ -81,7 +82,7 @@ def _month_page(unit: Unit, *, secret_url: str = "", feed_error: str = "", statu
             month_error = _("月份格式应为 2022-05（2000 年至 2100 年），已显示本月。")
             status = 422
     # the feed section alone (htmx after a token change) needs no statuses
-    items = calendar.due_in_month(unit.id, year, month_no, day) if block != "feed" else []
+    items = [] if block == "feed" and is_htmx() else calendar.due_in_month(unit.id, year, month_no, day)
     plan_items = {i.id: i for i in PlanItem.select().where(PlanItem.id.in_([s.plan_item_id for s in items] or [0]))}
     fmt = wanted_format()
     if fmt:
@@ -89,7 +90,7 @@ def _month_page(unit: Unit, *, secret_url: str = "", feed_error: str = "", statu
         return export(fmt, _("%(unit)s履职月历%(month)s", unit=unit.name, month=label),
                       [_("截止日期"), _("事项"), _("颜色"), _("状态"), _("进度"), _("计数期间"), _("说明")],
                       ([s.due, s.text, _(engine.COLOURS[s.colour]) if s.colour else "", _(s.status_label),
-                        f"{s.count}/{s.target}", engine.period_label(s.window, gettext), _explain(s)]
+                        f"{s.count}/{s.target}", engine.period_label(s.window, gettext), explain(s)]
                        for s in items))
     units = list(Unit.select().order_by(Unit.code)) if current_user.is_staff else []
     prev_month, next_month = calendar.shift(year, month_no, -1), calendar.shift(year, month_no, 1)
@@ -104,11 +105,6 @@ def _month_page(unit: Unit, *, secret_url: str = "", feed_error: str = "", statu
                   feed=feeds.live_feed(unit.id), may_manage_feed=_may_manage_feed(unit.id),
                   secret_url=secret_url, feed_error=feed_error,
                   colour_labels=engine.COLOURS, status_labels=engine.STATUSES)
-
-
-def _explain(item) -> str:
-    from ..web.words import explain
-    return explain(item)
 
 
 # --------------------------------------------------------------------------- the feed token
@@ -185,7 +181,7 @@ def _notifications_page(user, block: str = "content"):
         return export(fmt, _("%(unit)s履责提醒", unit=user.unit.name),
                       [_("颜色"), _("事项"), _("状态"), _("截止日期"), _("计数期间"), _("说明"), _("已读")],
                       ([_(engine.COLOURS[n.colour]), n.status.text, _(n.status.status_label), n.status.due,
-                        engine.period_label(n.status.window, gettext), _explain(n.status), n.read] for n in found))
+                        engine.period_label(n.status.window, gettext), explain(n.status), n.read] for n in found))
     plan_items = {i.id: i for i in PlanItem.select().where(
         PlanItem.id.in_([n.status.plan_item_id for n in found] or [0]))}
     g.reminder_count = sum(not n.read for n in found)  # the bell on this page: no second computation

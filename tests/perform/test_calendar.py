@@ -218,7 +218,9 @@ def test_the_feed_parses_and_lists_the_due_items(street, unit_plan, units):
 
 def test_a_revoked_or_regenerated_token_gives_404_and_both_are_audited(street, units):
     unit_id = units["street"].id
-    first = _feed_url(street.post(f"/perform/calendar/{unit_id}/feed"))
+    first_page = street.post(f"/perform/calendar/{unit_id}/feed")  # without htmx: the whole page
+    assert "fr-check-quarterly" in first_page.get_data(as_text=True)
+    first = _feed_url(first_page)
     second = _feed_url(street.post(f"/perform/calendar/{unit_id}/feed"))
     assert street.get(first).status_code == 404 and street.get(second).status_code == 200
     page = street.post(f"/perform/calendar/{unit_id}/feed/revoke", htmx=True).get_data(as_text=True)
