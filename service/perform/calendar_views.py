@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Blueprint, Response, g, redirect, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext, gettext as _
 from flask_login import current_user, login_required
 
@@ -210,17 +210,30 @@ def notifications_read():
 
 # --------------------------------------------------------------------------- the bell in the top bar
 
-def reminder_count() -> int:
-    """Unread reminders of the signed-in unit user (0 for staff); once per request."""
+def reminder_count(compute: bool = True) -> int | None:
+    """Unread reminders of the signed-in unit user (0 for staff); once per request.
+    With ``compute`` false: only what this request already knows, else None (the bell
+    then fetches its count after the page has loaded, so no page waits for the engine)."""
     if not current_user.is_authenticated or current_user.role != "unit" or not current_user.unit_id:
         return 0
     if "reminder_count" not in g:
+        if not compute:
+            return None
         try:
             g.reminder_count = calendar.unread_count(current_user._get_current_object(), today())
         except Exception:  # noqa: BLE001 - the bell must never take every page of a unit down with it
             log.exception("reminders of unit %s cannot be computed", current_user.unit_id)
             g.reminder_count = 0
     return g.reminder_count
+
+
+@bp.get("/notifications/bell")
+@login_required
+def bell():
+    """htmx: the bell with its count (the top bar asks once the page has loaded)."""
+    _unit_user()
+    reminder_count()
+    return render_template("perform/_bell.html", oob=False), 200, {"Vary": "HX-Request"}
 
 
 @bp.app_context_processor

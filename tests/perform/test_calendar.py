@@ -157,7 +157,7 @@ def test_reminders_derive_from_the_status_and_read_marks_persist_per_user(street
     make_user("clerk2", "unit", unit=units["street"])
     second = Client(app.test_client())
     second.login("clerk2")
-    assert f'<span class="bell-count">{len(found)}</span>' in second.get("/perform/").get_data(as_text=True)
+    assert f'<span class="bell-count">{len(found)}</span>' in second.get("/perform/notifications/bell").get_data(as_text=True)
     # a key that is not one of the user's reminders is not stored
     street.post("/perform/notifications/read", {"key": "999:1:2022:red"})
     assert NotificationRead.select().count() == 1
@@ -252,4 +252,20 @@ def test_a_failing_reminder_computation_does_not_take_the_pages_down(street, mon
     monkeypatch.setattr(calendar, "unread_count", broken)
     page = street.get("/perform/")
     assert page.status_code == 200 and 'id="bell"' in page.get_data(as_text=True)
-    assert "bell-count" not in page.get_data(as_text=True)
+    bell = street.get("/perform/notifications/bell", headers={"HX-Request": "true"})
+    assert bell.status_code == 200 and 'id="bell"' in bell.get_data(as_text=True)
+    assert "bell-count" not in bell.get_data(as_text=True)
+
+
+def test_pages_do_not_wait_for_the_bell(street, monkeypatch):
+    """The top bar asks for the count once the page has loaded: no page computes reminders."""
+    def counted(*args, **kwargs):
+        raise AssertionError("a page computed the reminders")
+    original = calendar.unread_count
+    monkeypatch.setattr(calendar, "unread_count", counted)
+    page = street.get("/perform/calendar").get_data(as_text=True)
+    assert re.search(r'<a id="bell" [^>]*hx-get="/perform/notifications/bell"\s+hx-trigger="load"', page)
+    monkeypatch.setattr(calendar, "unread_count", original)
+    bell = street.get("/perform/notifications/bell").get_data(as_text=True)
+    assert 'class="bell-count"' in bell and "hx-get" not in bell
+    assert Client(street.raw.application.test_client()).get("/perform/notifications/bell").status_code == 302
