@@ -82,10 +82,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(bp)
     from .define.views import bp as define_bp
     from .perform.views import bp as perform_bp, files_bp
+    from .perform.calendar_views import bp as calendar_bp
     from .supervise.views import bp as supervise_bp
     from .evaluate.views import bp as evaluate_bp
     from .accountability.views import bp as accountability_bp
-    for bp in (define_bp, perform_bp, files_bp, supervise_bp, evaluate_bp, accountability_bp):
+    for bp in (define_bp, perform_bp, files_bp, calendar_bp, supervise_bp, evaluate_bp, accountability_bp):
         app.register_blueprint(bp)
 
     from . import api

@@ -62,6 +62,7 @@ def _path_values(app, admin_id: int) -> dict[str, list[str]]:
         "item_id": [pack.items[0].id, "__class__", "x" * 300],
         "file_id": ["00000000-0000-0000-0000-000000000000", "..", "x" * 300],
         "token": ["A" * 32, "..", "x" * 100],
+        "feed_token": ["dlc_" + "A" * 43, "..", "x" * 300],
         "field": ["tags", "code", "nope"],
         "code": ["en", "zh_CN", "xx"],
         "token_id": ["1", "0"],

@@ -23,7 +23,7 @@ MARKERS = ("机密谈话对象", "bureau-secret.pdf")
 NEVER = {"auth.logout", "static", "units.static", "evaluate.static", "i18n.set_language", "home.favicon",
          "accountability.static"}
 # Path arguments that name one unit's own data.
-UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "item_pk", "draft_id", "run_id", "other_id",
+UNIT_SCOPED = {"unit_id", "feed_token", "record_id", "file_id", "plan_id", "item_pk", "draft_id", "run_id", "other_id",
                "finding_id", "entry_id"}
 
 
@@ -52,7 +52,10 @@ def bureau(app, people, units, plans_published):  # noqa: F811
                                    "found_on": run.as_of}, inspector)
         states.move(finding, "confirm", inspector)
         entry, = cases.open_case(finding, inspector, [{"responsibility": "direct", "person": MARKERS[0]}])
-    return {"run_id": run.id, "other_id": run.id, "finding_id": finding.id, "entry_id": entry.id,
+    from service.perform import feeds  # the clerk's own feed secret must not open the bureau's feed
+    with audit.acting_as(people["clerk"].id, "clerk"):
+        _feed, own_secret = feeds.regenerate(units["street"], people["clerk"])
+    return {"feed_token": own_secret, "run_id": run.id, "other_id": run.id, "finding_id": finding.id, "entry_id": entry.id,
             "unit_id": unit.id, "record_id": record.id, "file_id": stored.id, "plan_id": plan.id,
             "item_pk": item.id, "draft_id": draft.id, "version_id": plan.pack_version_id, "form_id": "talk",
             "item_id": item.item_id}
