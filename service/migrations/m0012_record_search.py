@@ -16,7 +16,6 @@ Existing records are backfilled here with a frozen copy of the flattening.
 import json
 
 import peewee
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 _SQLITE = [
     """CREATE VIRTUAL TABLE record_search USING fts5(
@@ -37,10 +36,11 @@ _SQLITE = [
        END""",
 ]
 
+# The operator class is named with the extension's schema: an instance whose
+# search_path holds only its own schema still finds it (pg_trgm may live in public).
 _POSTGRES = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX record_search_text_trgm ON record USING gin (search_text gin_trgm_ops)",
-    "CREATE INDEX record_search_pairs_trgm ON record USING gin (search_pairs gin_trgm_ops)",
+    "CREATE INDEX record_search_text_trgm ON record USING gin (search_text {schema}.gin_trgm_ops)",
+    "CREATE INDEX record_search_pairs_trgm ON record USING gin (search_pairs {schema}.gin_trgm_ops)",
 ]
 
 
@@ -81,14 +81,10 @@ def _form_titles(files) -> dict:
 
 def upgrade(db: peewee.Database) -> None:
     postgres = isinstance(db, peewee.PostgresqlDatabase)
-    migrator = PostgresqlMigrator(db) if postgres else SqliteMigrator(db)
-    migrate(
-        migrator.add_column("record", "search_text", peewee.TextField(default="")),
-        migrator.add_column("record", "search_pairs", peewee.TextField(default="")),
-    )
-    for statement in (_POSTGRES if postgres else _SQLITE):
-        db.execute_sql(statement)
-
+    # Plain ALTER TABLE: peewee's SqliteMigrator makes a NOT NULL column by copying the
+    # table, and dropping the old ``record`` would cascade to record_item and record_revision.
+    for column in ("search_text", "search_pairs"):
+        db.execute_sql(f"ALTER TABLE record ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
     titles_by_version: dict[int, dict] = {}
     rows = db.execute_sql("SELECT id, pack_version_id, form_id, data FROM record ORDER BY id").fetchall()
     for record_id, version_id, form_id, data in rows:
@@ -102,3 +98,16 @@ def upgrade(db: peewee.Database) -> None:
         db.execute_sql("UPDATE record SET search_text = %s, search_pairs = %s WHERE id = %s" if postgres else
                        "UPDATE record SET search_text = ?, search_pairs = ? WHERE id = ?",
                        (text, _pairs(text), record_id))
+
+    # The index is made after the backfill: an FTS5 "delete" of a row it never indexed
+    # (the update trigger on a backfilled row) would corrupt it.
+    if postgres:
+        db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        schema = db.execute_sql("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
+                                " WHERE e.extname = 'pg_trgm'").fetchone()[0]
+        for statement in _POSTGRES:
+            db.execute_sql(statement.format(schema='"' + schema.replace('"', '""') + '"'))
+    else:
+        for statement in _SQLITE:
+            db.execute_sql(statement)
+        db.execute_sql("INSERT INTO record_search(record_search) VALUES ('rebuild')")

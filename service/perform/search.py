@@ -103,12 +103,14 @@ def matching(record_id_field: peewee.Field, words: list[str]) -> peewee.Expressi
             else:
                 part = Record.search_pairs ** _like(f"|{word.lower()}|")
             condition = part if condition is None else condition & part
-        ids = Record.select(Record.id).where(condition)
+        # OFFSET 0 keeps the planner from folding the search into the outer query: the
+        # matches come from the trigram index first (as on SQLite), whatever else is filtered.
+        ids = Record.select(Record.id).where(condition).offset(0)
     else:
         expression = " AND ".join(
             f"search_text : {_fts_phrase(w)}" if len(w) >= 3 else f"search_pairs : {_fts_phrase('|' + w.lower() + '|')}"
             for w in words)
-        ids = peewee.SQL("SELECT rowid FROM record_search WHERE record_search MATCH ?", (expression,))
+        ids = peewee.SQL("(SELECT rowid FROM record_search WHERE record_search MATCH ?)", (expression,))
     return record_id_field.in_(ids)
 
 

@@ -132,7 +132,7 @@ def _records_list():
         name = _("%(unit)s履责记录本", unit=unit.name) if unit else _("履责记录")
         return export(fmt, name, ["#", _("单位"), _("日期"), _("表单"), _("计入的事项"), _("内容"), _("填报时间"),
                                   _("规则包版本"), _("版本"), _("删除原因")],
-                      ([r.id, r.unit.name, r.record_date or "", _form_title(r),
+                      ([r.id, r.unit.name, str(r.record_date or ""), _form_title(r),
                         [i.text for i in linked.get(r.id, [])], search.text_of(r.data), local_iso(r.created_at),
                         r.pack_version.label, r.revision, r.deleted_reason if r.is_deleted else ""] for r in rows))
     listing = paged(query if not filters.errors else query.where(SQL("1 = 0")))
@@ -190,7 +190,9 @@ def _book_print(unit, filters, query):
                   months=book.month_table(unit.id, period, as_of), records=rows,
                   linked=book.items_of(r.id for r in rows[:PRINT_LIMIT]), form_title=_form_title, filters=filters,
                   status_labels=status_engine.STATUSES, colour_labels=status_engine.COLOURS,
-                  text_of=search.text_of, printed_at=utcnow())
+                  text_of=search.text_of, printed_at=utcnow(),
+                  back_url=url_for("perform.records", **({} if current_user.role == "unit" else {"unit": unit.id}),
+                                   period=period))
 
 
 def _form_choices(scope) -> list[tuple[str, str]]:
