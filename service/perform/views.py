@@ -165,8 +165,10 @@ def _book_plan(unit, filters):
 
 
 def _excerpt(record: Record, size: int = 120) -> str:
-    text = search.text_of(record.data)
-    return text if len(text) <= size else text[:size] + "…"
+    """The record's answers as one line (its date left out: the book shows it beside); ``size`` 0: whole."""
+    data = {k: v for k, v in record.data.items() if k != "date"} if isinstance(record.data, dict) else record.data
+    text = search.text_of(data)
+    return text if not size or len(text) <= size else text[:size] + "…"
 
 
 def _book_print(unit, filters, query):
@@ -190,7 +192,7 @@ def _book_print(unit, filters, query):
                   months=book.month_table(unit.id, period, as_of), records=rows,
                   linked=book.items_of(r.id for r in rows[:PRINT_LIMIT]), form_title=_form_title, filters=filters,
                   status_labels=status_engine.STATUSES, colour_labels=status_engine.COLOURS,
-                  text_of=search.text_of, printed_at=utcnow(),
+                  excerpt=_excerpt, printed_at=utcnow(),
                   back_url=url_for("perform.records", **({} if current_user.role == "unit" else {"unit": unit.id}),
                                    period=period))
 
