@@ -225,5 +225,6 @@ def test_staff_open_any_units_book_read_only_and_a_clerk_only_their_own(shelf, c
     printed = staff.get(f"/perform/records?unit={units['bureau'].id}&view=print&period=2022").get_data(as_text=True)
     assert "机密谈话内容甲乙丙" in printed and units["bureau"].name in printed
     assert staff.get("/perform/records?view=print").status_code == 422  # which unit's book?
+    assert staff.get("/perform/records?unit=999999").status_code == 404
     record_page = staff.get(f"/perform/records/{secret.id}").get_data(as_text=True)
     assert f"/perform/records/{secret.id}/edit" not in record_page
