@@ -44,6 +44,9 @@ def page_urls(app, client, **values_for_user) -> list[str]:
     plan = f"/define/plans/{values['plan_id']}"
     if plan in urls:
         urls += [plan + "?view=map", plan + "?view=print"]
+    if "/perform/records" in urls:  # the 履责记录本: a unit's own, or (staff) any unit's, and its print view
+        book = "/perform/records?" + ("" if values_for_user.get("unit_id") else f"unit={values['unit_id']}&")
+        urls += [book + "q=%E8%B0%88%E8%AF%9D", book + "view=print"]
     return urls
 
 

@@ -114,3 +114,40 @@ def test_m0008_links_existing_records_to_their_items_and_keeps_them_as_revision_
     revisions = db.execute_sql("SELECT record_id, number, items, reason FROM record_revision ORDER BY record_id").fetchall()
     assert [(r[0], r[1], json.loads(r[2]), r[3]) for r in revisions] == [(1, 1, [1, 2], ""), (2, 1, [3, 5], "")]
     assert db.execute_sql("SELECT revision, deleted_at, deleted_reason FROM record").fetchall() == [(1, None, ""), (1, None, "")]
+
+
+def test_m0012_backfills_the_search_columns_and_the_fts_index_of_existing_records(tmp_path, monkeypatch):
+    """Records made before search: their form title and answers are searchable after the upgrade,
+    two-character words included, and later writes keep the FTS table in sync (triggers)."""
+    import service.migrations as migrations
+    names = available()
+    db = open_database(f"sqlite:///{tmp_path}/old.sqlite3")
+    monkeypatch.setattr(migrations, "available", lambda: [n for n in names if n < "m0012"])
+    upgrade(db)
+    now = "2024-01-01 00:00:00"
+    db.execute_sql("INSERT INTO unit (id, code, name, type, tags, risk_areas, subordinate_units, law_enforcement,"
+                   " leader_name, leader_title, active, created_at, updated_at) VALUES"
+                   " (1, 'U1', 'u', 't', '[]', '[]', 0, 0, 'l', 't', 1, ?, ?)", (now, now))
+    db.execute_sql("INSERT INTO user (id, username, display_name, password_hash, role, active, created_at, updated_at)"
+                   " VALUES (1, 'c', 'c', 'x', 'unit', 1, ?, ?)", (now, now))
+    db.execute_sql("INSERT INTO pack_version (id, pack_id, name, version, content_hash, files, source, note,"
+                   " created_at, created_by, published) VALUES (1, 'p', 'p', '1', 'h', ?, 's', '', ?, 'x', 1)",
+                   (json.dumps({"forms/talk.json": {"title": "谈心谈话记录"}}, ensure_ascii=False), now))
+    data = {"date": "2022-05-10", "content": {"problems": "指出党风廉政建设短板"},
+            "attachments": [{"id": "abc", "name": "会议纪要.pdf", "size": 3, "type": "application/pdf"}]}
+    db.execute_sql("INSERT INTO record (id, unit_id, pack_version_id, form_id, record_date, data, created_by_id,"
+                   " created_at, updated_at, revision, deleted_reason)"
+                   " VALUES (1, 1, 1, 'talk', '2022-05-10', ?, 1, ?, ?, 1, '')",
+                   (json.dumps(data, ensure_ascii=False), now, now))
+    monkeypatch.setattr(migrations, "available", lambda: names)
+    assert "m0012_record_search" in upgrade(db)
+    text, pairs = db.execute_sql("SELECT search_text, search_pairs FROM record").fetchone()
+    assert text == "谈心谈话记录 2022-05-10 指出党风廉政建设短板 会议纪要.pdf" and "|党风|" in pairs
+
+    def hits(expression):
+        return [r[0] for r in db.execute_sql("SELECT rowid FROM record_search WHERE record_search MATCH ?",
+                                             (expression,))]
+    assert hits('search_text : "廉政建设"') == [1] and hits('search_pairs : "|党风|"') == [1]
+    assert hits('search_text : "会议纪要"') == [1]
+    db.execute_sql("UPDATE record SET search_text = 'x', search_pairs = '' WHERE id = 1")
+    assert hits('search_text : "廉政建设"') == []

@@ -36,6 +36,7 @@ from ..packs.evaluate import RuleCache, check_item
 from ..packs.model import Item, Pack
 from ..packs.store import PackVersion
 from ..units.models import Unit
+from . import search
 from .models import Record, RecordItem, RecordRevision
 
 EXEMPLARY = ("Q05", "Q08", "J02")
@@ -210,12 +211,14 @@ def _insert(unit: Unit, plan: Plan, clerk: User, rows: list[tuple[PlanItem | Non
         if item.enabled and item.form:
             by_form.setdefault(item.form, []).append(item.id)
     now = utcnow()
+    pack = plan.pack_version.pack()
     with database.atomic():
         before = Record.select(Record.id).where(Record.unit == unit).order_by(Record.id.desc()).scalar() or 0
         _bulk(Record, (Record.unit, Record.pack_version, Record.form_id, Record.plan_item, Record.record_date,
-                       Record.data, Record.created_by, Record.created_at, Record.updated_at),
+                       Record.data, Record.created_by, Record.created_at, Record.updated_at, Record.search_text,
+                       Record.search_pairs),
               [(unit.id, plan.pack_version_id, item.form, item.id, dt.date.fromisoformat(data["date"]), data,
-                clerk.id, now, now) for item, data in rows])
+                clerk.id, now, now, *_indexed(pack, item.form, data)) for item, data in rows])
         made = list(Record.select().where((Record.unit == unit) & (Record.id > before)).order_by(Record.id))
         links, revisions = [], []
         for record in made:
@@ -230,6 +233,13 @@ def _insert(unit: Unit, plan: Plan, clerk: User, rows: list[tuple[PlanItem | Non
                            AuditEntry.object_type, AuditEntry.object_id, AuditEntry.before, AuditEntry.after),
               [(now, None, "demo", "create", "record", str(record.id), None, snapshot(record)) for record in made])
     return len(made)
+
+
+def _indexed(pack, form_id: str, data: dict) -> tuple[str, str]:
+    """The search columns of a demo record (what ``records.submit`` writes for a clerk's)."""
+    form = pack.forms.get(form_id)
+    values = search.index_values(data, form.schema.get("title", "") if form else "")
+    return values["search_text"], values["search_pairs"]
 
 
 def _bulk(model, fields: tuple, rows: list[tuple]) -> None:

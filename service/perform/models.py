@@ -28,6 +28,11 @@ class Record(BaseModel):
     deleted_by = peewee.ForeignKeyField(User, null=True, on_delete="RESTRICT", column_name="deleted_by_id",
                                         backref="+")
     deleted_reason = peewee.TextField(default="")
+    # Derived from the answers for the search index (perform.search; migration m0012).
+    search_text = peewee.TextField(default="")
+    search_pairs = peewee.TextField(default="")
+
+    _audit_omit = ("search_text", "search_pairs")
 
     class Meta:
         table_name = "record"

@@ -27,7 +27,7 @@ from ..i18n import N_
 from ..packs.model import Form
 from ..packs.store import PackVersion
 from ..units.models import Unit
-from . import files
+from . import files, search
 from .models import Draft, Record, RecordItem, RecordRevision, StoredFile
 
 CHUNK = 1 << 16
@@ -357,7 +357,8 @@ def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_i
     day = _record_date(data)
     with database.atomic():
         record = audit.create(Record, unit=unit, pack_version=version, form_id=form_id, plan_item=plan_item,
-                              record_date=day, data=data, created_by=user)
+                              record_date=day, data=data, created_by=user,
+                              **search.index_values(data, schema.get("title", "")))
         chosen = sorted(set(items)) if items is not None else default_items(unit.id, form_id, day, plan_item)
         link_items(record, chosen)
         RecordRevision.create(record=record, number=1, data=data, record_date=day, items=chosen, reason="",
@@ -432,7 +433,8 @@ def revise(record: Record, *, user: User, data: dict | None, items: list[int] | 
         before_items = linked_items(fresh)
         # The row's revision is already bumped; audit the answers as changed now.
         fresh.revision = seen
-        audit.update(fresh, data=new_data, record_date=day, revision=seen + 1)
+        audit.update(fresh, data=new_data, record_date=day, revision=seen + 1,
+                     **search.index_values(new_data, schema.get("title", "")))
         link_items(fresh, chosen)
         if chosen != before_items:
             audit.record("update", "record_item", fresh.id, {"items": before_items}, {"items": chosen})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from markupsafe import escape
-from peewee import fn
+from peewee import SQL, fn
 from flask import Blueprint, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext, gettext as _
@@ -27,8 +27,9 @@ from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.paging import paged
 from ..web.render import is_htmx, render
+from ..db import utcnow
 from ..web.times import local_iso, local_time
-from . import records
+from . import book, records, search
 from . import status as status_engine
 from .models import Draft, Record, RecordItem, RecordRevision, StoredFile
 
@@ -36,6 +37,8 @@ bp = Blueprint("perform", __name__, url_prefix="/perform")
 files_bp = Blueprint("files", __name__, url_prefix="/files")
 
 FORM_ID = "record-form"
+#: The printed book holds at most this many records (a unit's year is a few hundred).
+PRINT_LIMIT = 2000
 
 
 def _locale() -> str:
@@ -106,30 +109,94 @@ def all_records():
 
 
 def _records_list():
-    query = (Record.select(Record, Unit, *PackVersion.light_fields())
-             .join(Unit).switch(Record).join(PackVersion).order_by(Record.id.desc()))
+    """The 履责记录本: a timeline of records with filters and search, its export and print view.
+
+    A unit's users see their own unit's book (deleted records left out); staff see every unit's,
+    or one unit's with ``?unit=``, deleted records marked."""
+    is_unit = current_user.role == "unit"
     unit_id = request.args.get("unit", "")
-    form_id = request.args.get("form", "").strip()
-    if current_user.role == "unit":  # a unit sees its own records (deleted ones are for inspectors)
-        query = query.where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
-        units = []
-    else:
-        units = list(Unit.select().order_by(Unit.code))
-        if parse_id(unit_id):
-            query = query.where(Record.unit == parse_id(unit_id))
-    scope = query
-    if form_id:
-        query = query.where(Record.form_id == form_id)
+    unit = current_user.unit if is_unit else (Unit.get_or_none(Unit.id == parse_id(unit_id)) if parse_id(unit_id) else None)
+    if not is_unit and unit_id and unit is None:
+        raise NotFound(_("单位不存在"))
+    filters = book.Filters.parse(request.args, unit.id if unit else None)
+    scope = book.records(book.Filters(unit_id=filters.unit_id), include_deleted=not is_unit)
+    view = request.args.get("view", "")
     fmt = wanted_format()
+    if filters.errors and (fmt or view == "print"):
+        raise AppError(_("筛选条件有误：%(problems)s", problems=_("；").join(_(m) for m in filters.errors.values())),
+                       status=422)
+    query = book.records(filters, include_deleted=not is_unit)
+    if view == "print":
+        return _book_print(unit, filters, query)
     if fmt:
-        return export(fmt, _("履责记录"), ["#", _("单位"), _("表单"), _("日期"), _("填报时间"), _("规则包版本"),
-                                         _("版本"), _("删除原因")],
-                      ([r.id, r.unit.name, _form_title(r), r.record_date or "", local_iso(r.created_at),
-                        r.pack_version.label, r.revision, r.deleted_reason if r.is_deleted else ""] for r in query))
-    listing = paged(query)
-    return render("perform/records.html", block="results", records=listing.pop("rows"), **listing,
-                  units=units, unit_id=unit_id, form_id=form_id, form_choices=_form_choices(scope),
-                  form_title=_form_title)
+        rows = list(query)
+        linked = book.items_of(r.id for r in rows)
+        name = _("%(unit)s履责记录本", unit=unit.name) if unit else _("履责记录")
+        return export(fmt, name, ["#", _("单位"), _("日期"), _("表单"), _("计入的事项"), _("内容"), _("填报时间"),
+                                  _("规则包版本"), _("版本"), _("删除原因")],
+                      ([r.id, r.unit.name, str(r.record_date or ""), _form_title(r),
+                        [i.text for i in linked.get(r.id, [])], search.text_of(r.data), local_iso(r.created_at),
+                        r.pack_version.label, r.revision, r.deleted_reason if r.is_deleted else ""] for r in rows))
+    listing = paged(query if not filters.errors else query.where(SQL("1 = 0")))
+    rows = listing.pop("rows")
+    plan = _book_plan(unit, filters)
+    tree, list_names, category_names = grouped(plan, include_disabled=True) if plan else ({}, {}, {})
+    if not plan:
+        current = PackVersion.current()
+        pack = current.pack() if current else None
+        list_names = {l.id: l.name for l in pack.lists} if pack else {}
+        category_names = {c.id: c.name for c in pack.categories} if pack else {}
+    print_args = {k: v for k, v in request.args.items() if k not in ("export", "page", "view")}
+    return render("perform/records.html", block="book", print_url=url_for("perform.records", **print_args, view="print"), status=422 if filters.errors else 200,
+                  records=rows, **listing, units=[] if is_unit else list(Unit.select().order_by(Unit.code)),
+                  unit=unit, unit_id=unit_id, form_id=filters.form_id, filters=filters,
+                  form_choices=_form_choices(scope), form_title=_form_title, linked=book.items_of(r.id for r in rows),
+                  list_names=list_names, category_names=category_names, plan_items=[i for cats in tree.values()
+                                                                                    for items in cats.values()
+                                                                                    for i in items],
+                  excerpt=_excerpt)
+
+
+def _book_plan(unit, filters):
+    """The unit's plan whose items the item filter offers: of the period's year, else the newest."""
+    if unit is None:
+        return None
+    start, end = filters.window
+    year = (start or end).year if (start or end) else None
+    return book.plan_for(unit.id, year) if year else records.current_plan(unit.id)
+
+
+def _excerpt(record: Record, size: int = 120) -> str:
+    """The record's answers as one line (its date left out: the book shows it beside); ``size`` 0: whole."""
+    data = {k: v for k, v in record.data.items() if k != "date"} if isinstance(record.data, dict) else record.data
+    text = search.text_of(data)
+    return text if not size or len(text) <= size else text[:size] + "…"
+
+
+def _book_print(unit, filters, query):
+    """The book on A4: the unit's 主体责任 list as a mind map, the month table of what falls
+    due in the period (status engine), then the records of the period."""
+    if unit is None:
+        raise AppError(_("请先选择单位，再打印其履责记录本。"), status=422)
+    today = dt.date.today()
+    newest = records.current_plan(unit.id)
+    period = book.print_period(filters, today, newest.year if newest else None)
+    if not (filters.period or filters.start or filters.end):  # the whole book of that period
+        filters.period = period
+        query = book.records(filters, include_deleted=current_user.role != "unit")
+    plan = book.plan_for(unit.id, int(period[:4]))
+    tree, list_names, category_names = grouped(plan, include_disabled=False) if plan else ({}, {}, {})
+    as_of = book.as_of_for(period, today)
+    rows = list(query.limit(PRINT_LIMIT + 1))
+    return render("perform/book_print.html", more=len(rows) > PRINT_LIMIT, limit=PRINT_LIMIT, unit=unit, plan=plan, period=period, as_of=as_of,
+                  map_tree={k: v for k, v in tree.items() if k == book.MIND_MAP_LIST}, list_names=list_names,
+                  category_names=category_names, frequencies=FREQUENCIES,
+                  months=book.month_table(unit.id, period, as_of), records=rows,
+                  linked=book.items_of(r.id for r in rows[:PRINT_LIMIT]), form_title=_form_title, filters=filters,
+                  status_labels=status_engine.STATUSES, colour_labels=status_engine.COLOURS,
+                  excerpt=_excerpt, printed_at=utcnow(),
+                  back_url=url_for("perform.records", **({} if current_user.role == "unit" else {"unit": unit.id}),
+                                   period=period))
 
 
 def _form_choices(scope) -> list[tuple[str, str]]:

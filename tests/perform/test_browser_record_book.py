@@ -43,7 +43,7 @@ def test_a_red_item_recorded_turns_green_and_its_change_is_kept(page, login, mak
     page.screenshot(path=str(screenshot_dir / "perform-unit-green.png"))
 
     page.goto("/perform/records")
-    page.locator("table a").first.click()
+    page.locator(".timeline-entry a").first.click()
     page.get_by_role("link", name="修改").click()
     page.get_by_label("完成情况").fill("走访四个社区，形成调研报告并通报")
     page.get_by_role("button", name="保存修改").click()
