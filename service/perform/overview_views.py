@@ -24,7 +24,7 @@ from ..web.words import explain
 from . import overview as overview_grid
 from . import status as status_engine
 from .models import Record
-from .views import bp
+from .views import _form_title, bp
 
 
 def _period_and_as_of(default_period: str) -> tuple[str, dt.date | None, dict, dict]:
@@ -148,4 +148,5 @@ def unit_view(unit_id: int):
     return render("perform/unit_view.html", status=422 if errors else 200, unit=unit, plan=plan, rows=rows,
                   values=values, errors=errors, category=category, category_name=category_names.get(category, category),
                   recent=recent, frequencies=FREQUENCIES, status_labels=status_engine.STATUSES,
-                  colour_labels=status_engine.COLOURS, is_staff=current_user.role != "unit")
+                  colour_labels=status_engine.COLOURS, is_staff=current_user.role != "unit",
+                  form_title=_form_title)
