@@ -185,3 +185,13 @@ def test_staff_see_a_units_dashboard_read_only_filtered_to_a_category(case, unit
     assert b1.text in export and a1.text not in export
     assert inspector.get(f"/perform/units/{units['bureau'].id}?period=2022Q2").status_code == 200
     assert inspector.get("/perform/units/999999").status_code == 404
+
+
+def test_records_are_indexed_by_unit_and_date(db):
+    """m0013: the batch reads a chunk of units' records between two dates through one index."""
+    assert ("unit_id", "record_date") in {tuple(i.columns) for i in db.obj.get_indexes("record")}
+    if db.obj.__class__.__name__.startswith("Sqlite"):
+        plan = db.obj.execute_sql("EXPLAIN QUERY PLAN SELECT id FROM record WHERE unit_id IN (1, 2, 3) "
+                                  "AND deleted_at IS NULL AND record_date >= '2022-04-01' "
+                                  "AND record_date <= '2022-06-30'").fetchall()
+        assert "record_unit_id_record_date" in str(plan)
