@@ -195,3 +195,13 @@ def test_records_are_indexed_by_unit_and_date(db):
                                   "AND deleted_at IS NULL AND record_date >= '2022-04-01' "
                                   "AND record_date <= '2022-06-30'").fetchall()
         assert "record_unit_id_record_date" in str(plan)
+
+
+def test_units_are_folded_chunk_by_chunk_with_the_same_result(case, units, monkeypatch):
+    from service.perform import status
+    whole = _grid([units["bureau"], units["street"], units["soe"]])
+    monkeypatch.setattr(status, "CHUNK", 1)
+    chunked = _grid([units["bureau"], units["street"], units["soe"]])
+    assert [r.code for r in chunked.rows] == ["Q08", "J02", "G01"]
+    assert [(r.code, r.cells, r.done, r.total, r.red) for r in chunked.rows] == \
+        [(r.code, r.cells, r.done, r.total, r.red) for r in whole.rows]
