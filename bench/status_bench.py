@@ -1,21 +1,27 @@
 """Benchmark the status engine over a district: N units × their plan items × a year of records.
 
-Run: python bench/status_bench.py [--units 2000] [--database-url URL]
+Run: python bench/status_bench.py [--units 2000] [--repeat 3] [--database-url URL]
 Builds a fresh database (SQLite in a temporary folder unless a URL is given):
 the default pack, N units of the same profile, each with a published 2022
 plan (a copy of one generated plan, about 60–80 items) and a year of records
 (the demo's templates: every item's target met in every period, about 150
-records a unit), inserted in bulk. Then times ``status.statuses`` for all units
-over 2022 as of 2022-12-31 (the 督责 year-end check run) and over 2022Q2, and
-prints the seconds, the time per unit and per item, and the queries' share.
+records a unit), inserted in bulk. Then times the district overview
+(``overview.district_overview``: the engine for every unit, folded into units ×
+categories) for 2022Q2 and 2022, and ``status.statuses`` alone over 2022 (the
+督责 year-end check run), all as of 2022-12-31, each ``--repeat`` times; prints
+the median and every run's seconds, the time per unit and per item, the
+queries' share, and peak memory (Python allocations of one more run under
+tracemalloc, and the process's peak RSS).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,9 +94,16 @@ def build(units: int, url: str) -> list[int]:
     return ids
 
 
+def _peak_rss_mb() -> float:
+    """The process's peak resident memory so far (Linux reports KiB)."""
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each computation (median shown)")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     from service import create_app
@@ -103,11 +116,12 @@ def main() -> None:
         upgrade(database.obj)
         started = time.perf_counter()
         ids = build(args.units, url)
-        from service.perform import status
+        from service.perform import overview, status
         from service.perform.models import Record
         from service.define.models import PlanItem
+        from service.units.models import Unit
         print(f"built {len(ids)} units, {PlanItem.select().count()} plan items, {Record.select().count()} records "
-              f"in {time.perf_counter() - started:.0f} s")
+              f"in {time.perf_counter() - started:.0f} s; peak RSS so far {_peak_rss_mb():.0f} MB")
         queries = {"n": 0, "s": 0.0}
         original = database.obj.execute_sql
 
@@ -119,16 +133,42 @@ def main() -> None:
                 queries["n"] += 1
                 queries["s"] += time.perf_counter() - t
         database.obj.execute_sql = timed
-        for period in ("2022", "2022Q2"):
-            queries.update(n=0, s=0.0)
-            t = time.perf_counter()
-            result = status.statuses(ids, period, dt.date(2022, 12, 31))
-            took = time.perf_counter() - t
-            items = sum(len(v) for v in result.values())
-            done = sum(1 for v in result.values() for s in v if s.status == "done")
-            print(f"{period}: {len(ids)} units, {items} items ({done} done) in {took:.1f} s: "
-                  f"{took / len(ids) * 1000:.1f} ms per unit, {took / max(1, items) * 1e6:.0f} µs per item; "
-                  f"{queries['n']} queries, {queries['s']:.1f} s in the database")
+
+        def grid(period):
+            units = list(Unit.select().where(Unit.active == True).order_by(Unit.code))  # noqa: E712
+            return overview.district_overview(units, period, dt.date(2022, 12, 31))
+
+        def batch(period):
+            return status.statuses(ids, period, dt.date(2022, 12, 31))
+
+        # The overview (what an inspector opens: the engine for every unit, folded into cells),
+        # then the engine alone over the year (the 督责 year-end check run).
+        for label, run, period in (("overview", grid, "2022Q2"), ("overview", grid, "2022"),
+                                   ("statuses", batch, "2022")):
+            times, cpu = [], []
+            for _ in range(max(1, args.repeat)):
+                queries.update(n=0, s=0.0)
+                t, c = time.perf_counter(), time.process_time()
+                result = run(period)
+                times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
+            took = statistics.median(times)
+            counted = dict(queries)
+            if label == "overview":
+                items = sum(r.total for r in result.rows)
+                done = sum(r.done for r in result.rows)
+            else:
+                items = sum(len(v) for v in result.values())
+                done = sum(1 for v in result.values() for s in v if s.status == "done")
+            del result
+            tracemalloc.start()
+            run(period)
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            print(f"{label} {period}: {len(ids)} units, {items} items ({done} done): median {took:.2f} s "
+                  f"of {len(times)} ({', '.join(f'{t:.2f}' for t in times)}), {took / len(ids) * 1000:.2f} ms per unit, "
+                  f"{took / max(1, items) * 1e6:.0f} µs per item; CPU median {statistics.median(cpu):.2f} s; "
+                  f"{counted['n']} queries, {counted['s']:.2f} s executing them; peak Python memory {peak:.0f} MB (tracemalloc), peak RSS {_peak_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

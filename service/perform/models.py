@@ -36,6 +36,8 @@ class Record(BaseModel):
 
     class Meta:
         table_name = "record"
+        # A batch of units' records between two dates (the status engine): m0013.
+        indexes = ((("unit", "record_date"), False),)
 
     @property
     def is_deleted(self) -> bool:

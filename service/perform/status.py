@@ -106,9 +106,14 @@ class ItemStatus:
     due: str | None
     days_left: int | None  # due date minus as-of date (negative: overdue)
     records: list[dict] = field(default_factory=list)
-    explanation: str = ""
     #: the explanation as a message (msgid, params) that pages translate (see ``render``)
     explanation_msg: tuple | None = None
+
+    @functools.cached_property
+    def explanation(self) -> str:
+        """The explanation in Chinese, rendered on first use (the district overview
+        folds thousands of statuses into counts and never reads it)."""
+        return render(self.explanation_msg) if self.explanation_msg else ""
 
     @property
     def status_label(self) -> str:
@@ -128,6 +133,7 @@ class ItemStatus:
 
 # --------------------------------------------------------------------------- periods and dates
 
+@functools.lru_cache(maxsize=4096)
 def check_period(period: str) -> str:
     """``period`` if it is a period id of a year 2000–2100 (else ``periods.PeriodError``)."""
     _, year, _, _ = periods.parse_period(period)
@@ -220,7 +226,12 @@ def target_of(item: PlanItem, window: str) -> int:
     if item.frequency == "once":
         return item.min_count
     kind = periods.FREQUENCY_KIND.get(item.frequency, "year")
-    return item.min_count * max(1, periods.periods_in(window, kind))
+    return item.min_count * max(1, _periods_in(window, kind))
+
+
+@functools.lru_cache(maxsize=4096)
+def _periods_in(window: str, kind: str) -> int:
+    return periods.periods_in(window, kind)
 
 
 def _date(value) -> dt.date | None:
@@ -301,6 +312,15 @@ class Rules:
     def __init__(self):
         self.cache = RuleCache()
         self._parts: dict[int, tuple] = {}
+        self._items: dict[int, dict] = {}
+
+    def pack_item(self, pack: Pack, item_id: str):
+        """``pack.item(item_id)`` through an index (``Pack.item`` scans the pack's items:
+        for every plan item of a district that is items × pack items)."""
+        index = self._items.get(id(pack))
+        if index is None or index[0] is not pack:
+            index = self._items[id(pack)] = (pack, {i.id: i for i in pack.items})
+        return index[1].get(item_id)
 
     def parts(self, rule: Any) -> tuple:
         """(compiled rule, compiled count expression or None, compiled violation expression or None)."""
@@ -360,7 +380,7 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
     last = min(end, as_of)
     inside = [r for r in records if r.date is not None and start <= r.date <= last]
     inside.sort(key=lambda r: (r.date, r.id))
-    pack_item = pack.item(item.item_id) if pack is not None and not item.custom else None
+    pack_item = rules.pack_item(pack, item.item_id) if pack is not None and not item.custom else None
     rule = pack_item.check if pack_item is not None and pack_item.check is not None else COUNT_RULE
     data = {"records": [r.data for r in inside], "period": dict(_period_info(window)), "target": target,
             "unit": unit}
@@ -421,7 +441,7 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
 
 def _status(base: dict, msg: Msg, **fields) -> ItemStatus:
     """An ItemStatus whose explanation is ``msg`` in Chinese, the message kept beside it."""
-    return ItemStatus(**base, **fields, explanation=render(msg), explanation_msg=msg)
+    return ItemStatus(**base, **fields, explanation_msg=msg)
 
 
 def _truthy(value) -> bool:
@@ -507,7 +527,7 @@ def _statuses_chunk(chunk, year, period, as_of, out, rules_by_version, include_d
     for item in items:
         plan = plans[item.plan_id]
         version_id = plan.pack_version_id
-        rules = rules_by_version.setdefault(version_id, Rules())
+        rules = rules_by_version.get(version_id) or rules_by_version.setdefault(version_id, Rules())
         counted = [records[r] for r in linked.get(item.id, ()) if r in records]
         out[plan.unit_id].append(evaluate(item, period, as_of, counted, pack=packs.get(version_id),
                                           unit=profiles.get(plan.unit_id, {}), unit_id=plan.unit_id,

@@ -568,3 +568,7 @@ def download(file_id: str):
     from .sniff import served_type
     return send_file(path, mimetype=served_type(path, stored.content_type), as_attachment=True,
                      download_name=stored.name, max_age=0)
+
+
+# The staff pages (district overview, any unit's dashboard read-only) live in their own module.
+from . import overview_views  # noqa: E402,F401
