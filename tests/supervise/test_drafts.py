@@ -123,3 +123,97 @@ def test_a_run_killed_while_drafting_drafts_everything_once_on_resume(unit_plans
     run = runs.run_here(run)
     assert run.state == "done"
     assert Finding.select().count() == len(_failed(run)) == run.job.result["drafted"]
+
+
+# --------------------------------------------------------------------------- pages
+
+def _done_run(client, units_codes="J02"):
+    response = client.post("/supervise/runs", data={"kind": "year-end", "period": "2022", "units": units_codes})
+    assert response.status_code == 303
+    run = CheckRun.select().order_by(CheckRun.id.desc()).get()
+    from service.tasks import jobs
+    jobs.run_job(run.job_id)
+    return CheckRun.get_by_id(run.id)
+
+
+def test_the_run_page_lists_the_drafts_and_an_inspector_confirms_and_dismisses_them(client, unit_plans, units,
+                                                                                    inspector):
+    client.login("inspector")
+    run = _done_run(client)
+    found = list(drafts.drafted(run))
+    page = client.get(f"/supervise/runs/{run.id}").get_data(as_text=True)
+    assert "待确认的问题" in page and found[0].title in page and f'id="draft-{found[0].id}"' in page
+    assert f"/supervise/runs/{run.id}/findings/{found[0].id}/confirm" in page
+    # Confirm with htmx: the item comes back confirmed, without its buttons.
+    first, second = found[0], found[1]
+    answer = client.post(f"/supervise/runs/{run.id}/findings/{first.id}/confirm", headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    text = answer.get_data(as_text=True)
+    assert "<html" not in text and "已确认" in text and "/confirm" not in text
+    assert Finding.get_by_id(first.id).status == "confirmed"
+    # Dismissing needs a reason: refused next to the field (422), nothing changed.
+    refused = client.post(f"/supervise/runs/{run.id}/findings/{second.id}/dismiss", data={"reason": " "},
+                          headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and "请填写理由" in refused.get_data(as_text=True)
+    assert 'aria-invalid="true"' in refused.get_data(as_text=True)
+    assert Finding.get_by_id(second.id).status == "draft"
+    # Without JavaScript: a plain form post, then the run's list.
+    done = client.post(f"/supervise/runs/{run.id}/findings/{second.id}/dismiss", data={"reason": "已在年内整改到位"})
+    assert done.status_code == 303 and Finding.get_by_id(second.id).status == "dismissed"
+    # A move on a finding no longer a draft is refused; another run's finding is a 404.
+    again = client.post(f"/supervise/runs/{run.id}/findings/{first.id}/confirm", headers={"HX-Request": "true"})
+    assert again.status_code == 422 and "当前状态下不能进行此操作" in again.get_data(as_text=True)
+    assert client.post(f"/supervise/runs/{run.id}/findings/999999/confirm").status_code == 404
+    assert client.post(f"/supervise/runs/{run.id}/findings/{first.id}/close").status_code == 404
+    # The list page filters by state and exports.
+    listing = client.get(f"/supervise/runs/{run.id}/findings?status=dismissed").get_data(as_text=True)
+    assert second.title in listing and f'id="draft-{first.id}"' not in listing
+    csv = client.get(f"/supervise/runs/{run.id}/findings?export=csv").get_data(as_text=True)
+    assert csv.count("\n") == len(found) + 1 and first.title in csv
+    # The finding's page links back to the check result and shows the engine's explanation.
+    result = CheckResult.get_by_id(first.source_id)
+    finding_page = client.get(f"/accountability/findings/{first.id}").get_data(as_text=True)
+    assert f"/supervise/runs/{run.id}/units/{result.unit_id}#result-{result.id}" in finding_page
+    assert "检查结论" in finding_page and result.text in finding_page
+
+
+def test_units_never_see_drafts_nor_the_run_pages(client, unit_plans, units, inspector, make_user):
+    clerk = make_user("clerk", "unit", unit=units["street"])
+    client.login("inspector")
+    run = _done_run(client)
+    draft, confirmed = list(drafts.drafted(run))[:2]
+    states.move(confirmed, "confirm", inspector)
+    client.post("/logout")
+    client.login("clerk")
+    assert client.get(f"/accountability/findings/{draft.id}").status_code == 404
+    assert client.get(f"/accountability/findings/{confirmed.id}").status_code == 200
+    assert client.get(f"/supervise/runs/{run.id}/findings").status_code in (302, 403)
+    assert client.post(f"/supervise/runs/{run.id}/findings/{draft.id}/confirm").status_code in (302, 403)
+    assert Finding.get_by_id(draft.id).status == "draft"
+    register_page = client.get("/accountability/").get_data(as_text=True)
+    assert f"/accountability/findings/{confirmed.id}\"" in register_page
+    assert f"/accountability/findings/{draft.id}\"" not in register_page
+    assert clerk.unit_id == units["street"].id
+
+
+# --------------------------------------------------------------------------- API
+
+def test_the_api_gives_a_runs_drafted_findings(app, unit_plans, units, inspector, make_user):
+    from tests.api.conftest import ApiClient
+    from service.auth import tokens
+    run = _run(units=["J02", "Q08"], created_by=inspector)
+    clerk = make_user("clerk", "unit", unit=units["street"])
+
+    def api(user):
+        token = tokens.issue(user, name="t", scope="read")[1]
+        return ApiClient(app.test_client(), token)
+    staff = api(inspector)
+    page = staff.get(f"/api/v1/checks/{run.id}/findings?per_page=100").get_json()
+    assert page["total"] == len(_failed(run)) == staff.get(f"/api/v1/checks/{run.id}").get_json()["summary"]["drafted"]
+    one = page["items"][0]
+    assert (one["source_kind"], one["status"], one["channel"]) == ("check", "draft", "check")
+    assert one["source_id"] in {r.id for r in _failed(run)} and "confirm" in one["moves"]
+    only = staff.get(f"/api/v1/checks/{run.id}/findings?unit={units['bureau'].id}&status=draft").get_json()
+    assert only["total"] > 0 and {i["unit_id"] for i in only["items"]} == {units["bureau"].id}
+    assert staff.get(f"/api/v1/checks/{run.id}/findings?status=nonsense").status_code == 422
+    assert api(clerk).get(f"/api/v1/checks/{run.id}/findings").status_code == 403
