@@ -18,7 +18,6 @@ from ..db import database
 from ..i18n import N_
 from ..packs.store import PackVersion
 from ..perform import records
-from ..perform.status import STATUSES as CHECK_STATUSES
 from ..perform.views import quota_message
 from ..units.models import Unit
 from ..web.errors import AppError, NotFound
@@ -228,7 +227,7 @@ def _finding_page(finding: Finding, *, errors: dict | None = None, form=None, op
     return render("accountability/finding.html", status=status, finding=finding, list_name=list_name,
                   category_name=category_name, events=events, moves=states.moves_for(finding, _user()),
                   all_moves=states.MOVES, statuses=states.STATES, channels=CHANNELS, severities=SEVERITIES,
-                  source_kinds=SOURCE_KINDS, source=register.source_object(finding), check_statuses=CHECK_STATUSES,
+                  source_kinds=SOURCE_KINDS, source=register.source_object(finding),
                   colour=states.urgency(finding), urgencies=URGENCIES, errors=errors or {}, form=form or {},
                   open_move=open_move, can_edit=current_user.is_staff and finding.status not in states.FINAL_STATES,
                   can_comment=states.role_of(_user(), finding) is not None, units=_active_units(),

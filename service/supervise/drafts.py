@@ -62,8 +62,9 @@ def wording(result: CheckResult, template: str) -> tuple[str, str]:
     always names the item and the engine's explanation, so the inspector reads
     why without opening the run.
     """
-    title = template.strip() if template and template.strip() else f"未落实：{result.text}"
-    description = f"{result.text}。检查结论：{result.explanation}"
+    text = (result.text or "").strip().rstrip("。")
+    title = template.strip() if template and template.strip() else f"未落实：{text}"
+    description = f"{text}。{result.explanation}"
     return _one_line(title, TITLE_MAX), description
 
 

@@ -278,7 +278,7 @@ def draft_move(run_id: int, finding_id: int, name: str):
     finding = _run_finding(run, finding_id)
     if is_htmx():
         return render("supervise/_draft.html", block="draft", f=finding, result=drafts.result_of(finding), run=run,
-                      error=error, status=422 if error else 200, **_drafts_context(run), **_context())
+                      error=error, oob=True, status=422 if error else 200, **_drafts_context(run), **_context())
     if error:
         page = paged(drafts.drafted(run), 30)
         return render("supervise/findings.html", run=run, page=page, results=_results_of(page["rows"]), wanted=None,

@@ -48,7 +48,7 @@ def test_a_year_end_run_drafts_exactly_the_failing_items_with_the_template_text(
     result = CheckResult.get_by_id(young.source_id)
     assert result.status == "partial"
     assert young.title == "对年轻干部谈心谈话未经常性开展"
-    assert young.description == f"{result.text}。检查结论：{result.explanation}" and "还差 3 次" in young.description
+    assert young.description == f"{result.text}。{result.explanation}" and "还差 3 次" in young.description
     assert (young.status, young.channel, young.source_kind, young.severity) == ("draft", "check", "check", "minor")
     assert young.found_on == run.as_of == D("2023-01-01")
     assert (young.list_id, young.category_id) == (result.list_id, result.category_id)
@@ -64,8 +64,8 @@ def test_a_year_end_run_drafts_exactly_the_failing_items_with_the_template_text(
 
 
 def test_without_a_template_the_item_text_and_explanation_word_the_draft(unit_plans):
-    result = CheckResult(text="每季度听取一次汇报", explanation="应有 1 次，已有 0 次。")
-    assert drafts.wording(result, "") == ("未落实：每季度听取一次汇报", "每季度听取一次汇报。检查结论：应有 1 次，已有 0 次。")
+    result = CheckResult(text="每季度听取一次汇报。", explanation="应有 1 次，已有 0 次。")
+    assert drafts.wording(result, "") == ("未落实：每季度听取一次汇报", "每季度听取一次汇报。应有 1 次，已有 0 次。")
     assert drafts.wording(result, "  听取汇报不经常 ")[0] == "听取汇报不经常"
 
 
