@@ -69,6 +69,20 @@ def test_without_a_template_the_item_text_and_explanation_word_the_draft(unit_pl
     assert drafts.wording(result, "  听取汇报不经常 ")[0] == "听取汇报不经常"
 
 
+def test_a_units_custom_item_is_worded_by_its_own_text(version, units, inspector):
+    from service.define import plans
+    with audit.acting_as(None, "test"):
+        plan, _ = plans.generate_plan(units["plain"], 2022, version)
+        category = next(c.id for c in version.pack().categories if c.list == "first-responsible")
+        plans.add_custom_item(plan, list_id="first-responsible", category_id=category,
+                              text="每季度走访困难群众", frequency="quarterly", min_count=1)
+        plans.publish_plan(plan)
+    run = _run(units=["Q10"], created_by=inspector)
+    custom = [f for f in drafts.drafted(run) if f.title.startswith("未落实：")]
+    assert [f.title for f in custom] == ["未落实：每季度走访困难群众"]
+    assert custom[0].description.startswith("每季度走访困难群众。") and custom[0].list_id == "first-responsible"
+
+
 def test_redrafting_is_idempotent_and_a_rerun_drafts_only_what_is_new(unit_plans, units, record, inspector):
     first = _run(units=["J02"], created_by=inspector)
     count = Finding.select().count()
