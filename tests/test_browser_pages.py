@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from service.define.models import Plan
-from service.demo import load_demo
+from tests.demo_cache import DEMO_PASSWORD, load_demo_into
 from tests.site_map import ROLES, user_page_urls
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PASSWORD = "pages-pass-1"
+PASSWORD = DEMO_PASSWORD
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 # Not is_mobile: a mobile viewport zooms out to fit a too wide page, which would
 # hide the very overflow this test looks for (innerWidth grows with the page).
@@ -33,8 +33,7 @@ TALK = {"date": "2022-05-10", "talk_type": "日常", "initiator_role": "主要�
 @pytest.fixture
 def demo(app, client):
     """The demo loaded, with one submitted record of unit01 (so record pages exist)."""
-    with app.app_context():
-        load_demo(PASSWORD)
+    load_demo_into(app)
     clerk = type(client)(app.test_client())
     clerk.login("unit01", PASSWORD)
     clerk.post("/perform/fill/talk", TALK)

@@ -61,7 +61,8 @@ def _hostile(node):
 def hostile_instance(app):
     from service import audit
     from service.auth.models import User
-    from service.demo import DEFAULT_PACK, load_demo
+    from service.demo import DEFAULT_PACK
+    from tests.demo_cache import load_demo_into
     from service.define import plans
     from service.evaluate.models import ReviewLeader, ReviewSession
     from service.packs.loader import read_pack_files
@@ -69,8 +70,8 @@ def hostile_instance(app):
     from service.perform import records
     from service.units.models import Unit
 
+    load_demo_into(app)
     with app.app_context():
-        load_demo(PASSWORD)
         files, problems = read_pack_files(DEFAULT_PACK)
         assert not problems
         hostile = {path: (copy.deepcopy(content) if path.startswith("rules/tests/") else _hostile(content))

@@ -11,13 +11,13 @@ import pytest
 from babel.messages.pofile import read_po
 
 from service.db import database
-from service.demo import load_demo
+from tests.demo_cache import DEMO_PASSWORD, load_demo_into
 from tests.site_map import ROLES, user_page_urls
 from tools.i18n import PO
 
 pytestmark = pytest.mark.slow
 
-PASSWORD = "english-pass-1"
+PASSWORD = DEMO_PASSWORD
 # Full-width punctuation (：（），。；、！？ and the like) and CJK ideographs.
 FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 IDEOGRAPHS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
@@ -115,8 +115,7 @@ def _not_english(text: str, data: tuple[set[str], set[str]]) -> list[str]:
 
 @pytest.fixture
 def demo(app):
-    with app.app_context():
-        load_demo(PASSWORD)
+    load_demo_into(app)
     return app
 
 

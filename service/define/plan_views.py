@@ -16,7 +16,7 @@ from ..web.errors import AppError, Forbidden, NotFound
 from ..web.export import export, wanted_format
 from ..web.render import is_htmx, render
 from ..web.times import local_iso
-from . import plans
+from . import plans, suggestions
 from .blueprint import bp
 from .models import FREQUENCIES, PLAN_STATUSES, Plan, PlanItem, PlanRevision
 
@@ -129,7 +129,36 @@ def plan(plan_id: int):
     template = {"map": "define/plan_map.html", "print": "define/plan_print.html"}.get(view, "define/plan.html")
     return render(template, plan=plan, tree=tree, list_names=list_names, category_names=category_names,
                   frequencies=FREQUENCIES, statuses=PLAN_STATUSES, editable=editable, due_text=due_text,
-                  pack=pack, view=view, row_errors={}, add_errors={}, add_values={})
+                  pack=pack, view=view, row_errors={}, add_errors={}, add_values={},
+                  suggestions=_suggestions(plan, pack) if editable and view == "list" else [])
+
+
+def _suggestions(plan: Plan, pack) -> list[tuple]:
+    """(suggestion, its rule in words) for the admin's plan page."""
+    from flask_babel import gettext
+    from ..web.words import rule_locale
+    rules = {r.get("id"): r for r in suggestions.rules_of(plan)}
+    return [(s, suggestions.told(pack, rules[s.rule_id], rule_locale(), gettext)) for s in suggestions.for_plan(plan)]
+
+
+@bp.post("/plans/<int:plan_id>/suggestions")
+@role_required("admin")
+def accept_suggestion(plan_id: int):
+    """Take a suggestion drawn from last year's findings: ordinary, audited plan tuning."""
+    plan = _plan_for_viewer(plan_id)
+    try:
+        taken = suggestions.accept(plan, request.form.get("key", ""))
+    except plans.PlanError as exc:
+        flash(exc.translated(_), "error")
+        return redirect(url_for("define.plan", plan_id=plan.id) + "#suggestions")
+    except peewee.IntegrityError:
+        flash(_("该清单刚被他人修改，请刷新页面后重试。"), "error")
+        return redirect(url_for("define.plan", plan_id=plan.id) + "#suggestions")
+    if taken is None:
+        flash(_("这条建议已采纳或已不适用，请刷新页面查看。"), "info")
+    else:
+        flash(_("已采纳建议，清单已修订。"), "success")
+    return redirect(url_for("define.plan", plan_id=plan.id) + "#suggestions")
 
 
 def _item(plan_id: int, item_pk: int) -> PlanItem:

@@ -142,7 +142,7 @@ def _item_label(item: PlanItem) -> str:
     return f"「{text}」"
 
 
-def set_enabled(item: PlanItem, enabled: bool, reason: str = "") -> PlanItem:
+def set_enabled(item: PlanItem, enabled: bool, reason: str = "", *, because: str = "") -> PlanItem:
     """Switch an item on, or off with a reason (required)."""
     reason = (reason or "").strip()
     if not enabled and not reason:
@@ -154,11 +154,11 @@ def set_enabled(item: PlanItem, enabled: bool, reason: str = "") -> PlanItem:
         audit.update(item, enabled=enabled, disabled_reason="" if enabled else reason)
         summary = (f"恢复事项 {_item_label(item)}" if enabled
                    else f"停用事项 {_item_label(item)}，原因：{reason}")
-        _new_revision(item.plan, summary)
+        _new_revision(item.plan, summary + because)
     return item
 
 
-def set_target(item: PlanItem, min_count) -> PlanItem:
+def set_target(item: PlanItem, min_count, *, because: str = "") -> PlanItem:
     """Change how many times per period the duty must be done (0–366).
 
     0 is kept for duties whose check rule judges quality rather than a count
@@ -176,7 +176,7 @@ def set_target(item: PlanItem, min_count) -> PlanItem:
             return item
         old = item.min_count
         audit.update(item, min_count=value)
-        _new_revision(item.plan, f"事项 {_item_label(item)} 目标次数 {old} → {value}")
+        _new_revision(item.plan, f"事项 {_item_label(item)} 目标次数 {old} → {value}{because}")
     return item
 
 
@@ -204,7 +204,7 @@ def set_due_date(item: PlanItem, value: str | None) -> PlanItem:
 
 
 def add_custom_item(plan: Plan, *, list_id: str, category_id: str, text: str, frequency: str,
-                    min_count, due_date: str | None = None, form: str = "") -> PlanItem:
+                    min_count, due_date: str | None = None, form: str = "", because: str = "") -> PlanItem:
     """Add a duty that the pack does not have, for this unit only."""
     pack = plan.pack_version.pack()
     errors = []
@@ -241,7 +241,7 @@ def add_custom_item(plan: Plan, *, list_id: str, category_id: str, text: str, fr
         item = audit.create(PlanItem, plan=plan, item_id=f"custom-{number}", list_id=list_id,
                             category_id=category_id, text=text, frequency=frequency, min_count=count,
                             due=None, due_date=day, form=form, weight=1, custom=True, position=position)
-        _new_revision(plan, f"新增自定事项 {_item_label(item)}")
+        _new_revision(plan, f"新增自定事项 {_item_label(item)}{because}")
     return item
 
 

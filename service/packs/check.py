@@ -155,6 +155,36 @@ def _references(pack: Pack) -> list[Problem]:
                                     f"没有名为 {s.default_scale} 的评价等级", f"unknown grade scale {s.default_scale}"))
         problems += _review_references(pack)
         problems += _disposition_ids(pack)
+        problems += _plan_suggestion_references(pack)
+    return problems
+
+
+def _plan_suggestion_references(pack: Pack) -> list[Problem]:
+    """Plan suggestions name items, lists, categories and forms the pack has, each id once."""
+    section = pack.scoring.accountability if isinstance(pack.scoring.accountability, dict) else {}
+    items = {i.id for i in pack.items}
+    categories = {(c.list, c.id) for c in pack.categories}
+    seen: set = set()
+    problems = []
+    for index, rule in enumerate(section.get("plan_suggestions") or []):
+        if not isinstance(rule, dict):
+            continue
+        where = f"/accountability/plan_suggestions/{index}"
+        if rule.get("id") in seen:
+            problems.append(Problem(SCORING_FILE, f"{where}/id", "id-duplicate",
+                                    f"建议规则编号 {rule.get('id')} 重复", f"duplicate suggestion id {rule.get('id')}"))
+        seen.add(rule.get("id"))
+        if "item" in rule and rule["item"] not in items:
+            problems.append(Problem(SCORING_FILE, f"{where}/item", "ref-unknown-item",
+                                    f"引用了不存在的事项 {rule['item']}", f"unknown item {rule['item']}"))
+        custom = rule.get("custom") if isinstance(rule.get("custom"), dict) else None
+        if custom and (custom.get("list"), custom.get("category")) not in categories:
+            problems.append(Problem(SCORING_FILE, f"{where}/custom/category", "ref-unknown-category",
+                                    f"清单 {custom.get('list')} 中没有类别 {custom.get('category')}",
+                                    f"list {custom.get('list')} has no category {custom.get('category')}"))
+        if custom and custom.get("form") and custom["form"] not in pack.forms:
+            problems.append(Problem(SCORING_FILE, f"{where}/custom/form", "ref-unknown-form",
+                                    f"引用了不存在的表单 {custom['form']}", f"unknown form {custom['form']}"))
     return problems
 
 

@@ -71,6 +71,22 @@ def test_period_labels(period, label):
     assert status.period_label(period) == label
 
 
+def test_explanations_are_messages_another_language_renders(unit_plan):
+    """The Chinese explanation is the message rendered without a catalogue; the same
+    message through a translation gives the other language's sentence, and it
+    survives a round trip through JSON (as check runs store it)."""
+    import json
+    s = status_of(unit_plan, "fr-check-quarterly", "2022Q2", "2022-07-03")
+    assert status.render(s.explanation_msg) == s.explanation
+    english = {"%(status)s：%(where)s尚无符合要求的记录，目标 %(target)s 次；%(when)s": "%(status)s: none in %(where)s, "
+               "target %(target)s; %(when)s", "未完成": "Missing", "%(year)s年第二季度": "%(year)s Q2",
+               "截止日期 %(due)s，已逾期 %(days)s 天。": "due %(due)s, %(days)s day(s) overdue."}
+    stored = json.loads(json.dumps(s.as_dict()))["explanation_msg"]
+    assert status.render(stored, lambda text: english.get(text, text)) == \
+        "Missing: none in 2022 Q2, target 1; due 2022-06-30, 3 day(s) overdue."
+    assert status.period_label("2022H2", lambda text: {"%(year)s年下半年": "%(year)s H2"}[text]) == "2022 H2"
+
+
 @pytest.mark.parametrize("bad", ["2022Q5", "2022-13", "22", "", "1999", "2022h1", "2101"])
 def test_bad_periods_are_refused(bad):
     with pytest.raises(periods.PeriodError):

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from service import audit
-from service.demo import load_demo
+from tests.demo_cache import load_demo_into
 from service.perform.demo import BARELY, EXEMPLARY, NO_YOUNG_TALKS
 from service.supervise import runs
 from service.units.models import Unit
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.slow
 
 def test_a_year_end_run_over_the_demo_finds_the_planted_gaps(app):
     last = dt.date.today().year - 1
+    load_demo_into(app)
     with app.app_context():
-        load_demo("demo-pass-1")
         units = {u.code: u for u in Unit.select()}
         with audit.acting_as(None, "test"):
             run = runs.run_here(runs.create_run(str(last), "year-end", queue=False))
