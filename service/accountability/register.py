@@ -244,7 +244,7 @@ def _title(text: str) -> str:
 
 
 def source_object(finding: Finding):
-    """The object a finding came from (a review feedback item or follow-up), or None."""
+    """The object a finding came from (a review feedback item or follow-up, a check result), or None."""
     if finding.source_id is None:
         return None
     if finding.source_kind == "review_feedback":
@@ -253,6 +253,9 @@ def source_object(finding: Finding):
     if finding.source_kind == "review_follow_up":
         from ..evaluate.models import ReviewFollowUp
         return ReviewFollowUp.get_or_none(ReviewFollowUp.id == finding.source_id)
+    if finding.source_kind == "check":
+        from ..supervise.models import CheckResult
+        return CheckResult.get_or_none(CheckResult.id == finding.source_id)
     return None
 
 

@@ -11,12 +11,15 @@ from flask import after_this_request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accountability import states as finding_states
+from ..accountability.models import Finding
 from ..auth.access import role_required
 from ..perform import status as engine
-from ..supervise import runs
+from ..supervise import drafts, runs
 from ..supervise.models import CheckResult, CheckRun
 from ..web.errors import AppError, NotFound
 from .base import PAGINATION_HEADERS, Blueprint, Id, PageArgs, Schema, UtcDateTime, invalid, page_of, paginate
+from .findings import FindingSchema, described
 from .status import PERIOD_PATTERN, ItemStatusSchema
 
 blp = Blueprint("api_checks", __name__, tag="checks", url_prefix="/api/v1/checks",
@@ -31,6 +34,8 @@ class RunSummarySchema(Schema):
     units = ma.fields.Integer(required=True)
     results = ma.fields.Integer(required=True)
     units_without_plan = ma.fields.Integer(required=True)
+    drafted = ma.fields.Integer(metadata={"description": "Findings drafted from the run's failed items "
+                                                        "(half-year and year-end runs; GET /checks/{id}/findings)"})
 
 
 class RunSchema(Schema):
@@ -207,3 +212,31 @@ def compare_runs(args, run_id: int, other_id: int):
     _finished_results(second)
     return paginate([c.as_dict() for c in runs.compare(first, second)], args)
 
+
+
+class RunFindingFilters(PageArgs):
+    status = ma.fields.String(validate=ma.validate.OneOf(tuple(finding_states.STATES)), metadata={
+        "description": "A finding state; draft: the drafts still to confirm or dismiss"})
+    unit = Id(metadata={"description": "A unit id"})
+
+
+@blp.route("/<int:run_id>/findings")
+@role_required(*STAFF)
+@blp.etag
+@blp.arguments(RunFindingFilters, location="query")
+@blp.response(200, page_of(FindingSchema), headers=PAGINATION_HEADERS)
+@blp.alt_response(409, response="CONFLICT")
+def run_findings(args, run_id: int):
+    """The findings a finished half-year or year-end run drafted from its failed items (any state now),
+    by unit code then id; each is a `/api/v1/findings/{id}` with `source_kind` check and `source_id`
+    the check result's id. Confirm or dismiss one with `POST /api/v1/findings/{id}/moves/{move}`."""
+    run = _run(run_id)
+    _finished_results(run)
+    query = drafts.drafted(run)
+    if "status" in args:
+        query = query.where(Finding.status == args["status"])
+    if "unit" in args:
+        query = query.where(Finding.unit == args["unit"])
+    page = paginate(query, args)
+    page["items"] = [described(f) for f in page["items"]]
+    return page

@@ -34,6 +34,7 @@ from ..perform import status
 from ..tasks import jobs
 from ..tasks.models import Job
 from ..units.models import Unit
+from . import drafts
 from .models import CheckResult, CheckRun
 
 JOB_KIND = "supervise.check_run"
@@ -47,7 +48,7 @@ KINDS = {
 #: Units evaluated per step (one transaction, one progress step).
 CHUNK = 50
 #: Statuses that count as a failure (a finding may be drafted from them).
-FAILED = ("missing", "partial")
+FAILED = drafts.FAILED
 
 # Called with (done, total) after each step of a run in this process (the CLI's progress bar).
 on_progress: contextvars.ContextVar[Callable[[int, int], None] | None] = \
@@ -241,11 +242,19 @@ def execute(progress: jobs.JobProgress) -> dict:
             progress.advance(len(chunk))
         if notify:
             notify(progress.done, len(ids))
+    # Drafted findings (half-year and year-end runs), all in one transaction that first
+    # touches the job's row: a consumer that lost the job stops here (JobLost), and on
+    # PostgreSQL the row lock keeps a second consumer of the same job waiting until the
+    # drafts are committed. Idempotent, so a run killed here drafts them on resume.
+    with database.atomic():
+        progress.advance(0)
+        drafts.draft_findings(run)
     return summarise(run)
 
 
 def summarise(run: CheckRun) -> dict:
-    """Counts of the run's results by status, units checked and units without a published plan."""
+    """Counts of the run's results by status, units checked, units without a published plan and
+    findings drafted from the run (``drafts``)."""
     counts = {key: 0 for key in status.STATUSES}
     for row in (CheckResult.select(CheckResult.status, fn.COUNT(CheckResult.id)).where(CheckResult.run == run.id)
                 .group_by(CheckResult.status).tuples()):
@@ -253,7 +262,7 @@ def summarise(run: CheckRun) -> dict:
     with_plan = {u for (u,) in CheckResult.select(CheckResult.unit).where(CheckResult.run == run.id)
                  .distinct().tuples()}
     return {"statuses": counts, "units": len(run.unit_ids), "results": sum(counts.values()),
-            "units_without_plan": len(set(run.unit_ids) - with_plan)}
+            "units_without_plan": len(set(run.unit_ids) - with_plan), "drafted": drafts.drafted(run).count()}
 
 
 # --------------------------------------------------------------------------- reading

@@ -17,13 +17,16 @@ from ..web.export import export, wanted_format
 from ..web.ids import parse_id
 from ..web.paging import paged
 from ..web.render import is_htmx, render
-from . import runs
+from ..accountability.models import Finding
+from . import drafts, runs
 from .models import CheckResult, CheckRun
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
 
 STAGE = {"key": "supervise", "title": N_("督责"), "summary": N_("季度一提醒、半年一梳理、年底一检查")}
 STAFF = ("admin", "inspector")
+#: Drafted findings listed on a run's page (the rest on its findings page).
+DRAFTS_ON_RUN_PAGE = 10
 STATE_LABELS = {"queued": N_("排队中"), "running": N_("检查中"), "done": N_("已完成"), "failed": N_("失败")}
 SOURCE_LABELS = {"manual": N_("页面"), "api": N_("接口"), "cli": N_("命令行"), "schedule": N_("按日历自动")}
 RESULT_HEADERS = (N_("单位编码"), N_("单位"), N_("清单"), N_("类别"), N_("事项编号"), N_("事项"), N_("状态"),
@@ -149,8 +152,13 @@ def show_run(run_id: int):
     others = (CheckRun.select().where((CheckRun.id != run.id) & (CheckRun.period == run.period))
               .order_by(CheckRun.id.desc()).limit(50))
     table = _unit_table(run) if run.state == "done" else []
+    pending = []
+    extra = {}
+    if run.state == "done" and drafts.drafts_findings(run):
+        pending = list(drafts.drafted(run).where(Finding.status == "draft").limit(DRAFTS_ON_RUN_PAGE))
+        extra = dict(_drafts_context(run), results=_results_of(pending))
     return render("supervise/run.html", run=run, table=table, others=[o for o in others if o.state == "done"],
-                  **_context())
+                  pending=pending, errors={}, **extra, **_context())
 
 
 @bp.get("/runs/<int:run_id>/units/<int:unit_id>")
@@ -192,3 +200,87 @@ def compare(run_id: int):
         return export(fmt, f"compare-{first.id}-{second.id}", [_("单位编码"), _("单位"), _("事项编号"), _("事项"),
                                                                _("前一次"), _("后一次"), _("原因")], rows)
     return render("supervise/compare.html", run=run, first=first, second=second, changes=changes, **_context())
+
+
+# --------------------------------------------------------------------------- drafted findings
+
+#: The moves an inspector makes on a drafted finding from the run's pages (the register's own).
+DRAFT_MOVES = ("confirm", "dismiss")
+FINDING_HEADERS = (N_("问题编号"), N_("单位编码"), N_("单位"), N_("责任领导"), N_("问题概述"), N_("问题描述"), N_("状态"),
+                   N_("事项编号"), N_("结果编号"), N_("发现日期"))
+
+
+def _drafts_context(run: CheckRun) -> dict:
+    from ..accountability import states as finding_states
+    counts = dict.fromkeys(finding_states.STATES, 0)
+    for state, n in (drafts.drafted(run).select(Finding.status, fn.COUNT(Finding.id))
+                     .group_by(Finding.status).order_by().tuples()):
+        counts[state] = n
+    return {"finding_states": finding_states.STATES, "draft_counts": counts,
+            "drafted_total": sum(counts.values())}
+
+
+def _results_of(findings) -> dict[int, CheckResult]:
+    ids = [f.source_id for f in findings if f.source_id]
+    return {r.id: r for r in CheckResult.select().where(CheckResult.id.in_(ids))} if ids else {}
+
+
+def _run_finding(run: CheckRun, finding_id: int) -> Finding:
+    finding = drafts.drafted(run).where(Finding.id == finding_id).first()
+    if finding is None:
+        raise NotFound(_("本次检查没有起草这个问题"))
+    return finding
+
+
+@bp.get("/runs/<int:run_id>/findings")
+@role_required(*STAFF)
+def run_findings(run_id: int):
+    """The findings a finished run drafted (``?status=draft`` those still to confirm; default all), to
+    confirm or dismiss one by one; exportable."""
+    run = _run(run_id)
+    if run.state != "done":
+        return redirect(url_for("supervise.show_run", run_id=run.id))
+    wanted = request.args.get("status") if request.args.get("status") in ("draft", "confirmed", "dismissed") else None
+    query = drafts.drafted(run)
+    if wanted == "confirmed":
+        query = query.where(Finding.status.not_in(("draft", "dismissed")))
+    elif wanted:
+        query = query.where(Finding.status == wanted)
+    fmt = wanted_format()
+    if fmt:
+        from ..accountability import states as finding_states
+        results = _results_of(query)
+        rows = ((f.id, f.unit.code, f.unit.name, f.leader, f.title, f.description,
+                 _(finding_states.STATES[f.status]), getattr(results.get(f.source_id), "item_id", ""), f.source_id,
+                 f.found_on.isoformat()) for f in query)
+        return export(fmt, f"drafts-{run.period}-{run.id}", [_(h) for h in FINDING_HEADERS], rows)
+    page = paged(query, 30)
+    return render("supervise/findings.html", run=run, page=page, results=_results_of(page["rows"]), wanted=wanted,
+                  errors={}, **_drafts_context(run), **_context())
+
+
+@bp.post("/runs/<int:run_id>/findings/<int:finding_id>/<name>")
+@role_required(*STAFF)
+def draft_move(run_id: int, finding_id: int, name: str):
+    """Confirm (确认问题) or dismiss (不予立项, with a reason) a drafted finding from the run's pages;
+    htmx gets the finding's item back, refusals next to the field (422)."""
+    from ..accountability import states as finding_states
+    run = _run(run_id)
+    if name not in DRAFT_MOVES:
+        raise NotFound(_("没有这个操作"))
+    finding = _run_finding(run, finding_id)
+    error = None
+    try:
+        finding_states.move(finding, name, current_user._get_current_object(),
+                            reason=request.form.get("reason", "")[:4000])
+    except finding_states.FindingError as exc:
+        error = (exc.field or "move", exc.text(_))
+    finding = _run_finding(run, finding_id)
+    if is_htmx():
+        return render("supervise/_draft.html", block="draft", f=finding, result=drafts.result_of(finding), run=run,
+                      error=error, oob=True, status=422 if error else 200, **_drafts_context(run), **_context())
+    if error:
+        page = paged(drafts.drafted(run), 30)
+        return render("supervise/findings.html", run=run, page=page, results=_results_of(page["rows"]), wanted=None,
+                      errors={finding.id: error}, status=422, **_drafts_context(run), **_context())
+    return redirect(url_for("supervise.run_findings", run_id=run.id, status="draft") + "#drafts", code=303)
