@@ -192,3 +192,6 @@ def compare(run_id: int):
         return export(fmt, f"compare-{first.id}-{second.id}", [_("单位编码"), _("单位"), _("事项编号"), _("事项"),
                                                                _("前一次"), _("后一次"), _("原因")], rows)
     return render("supervise/compare.html", run=run, first=first, second=second, changes=changes, **_context())
+
+
+from . import portrait_views  # noqa: E402,F401  (portraits and reports: routes on this blueprint)
