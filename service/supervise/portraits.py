@@ -299,11 +299,15 @@ def portraits(unit_ids: list[int], year: int, today: dt.date) -> list[Portrait]:
     for unit_id in ids:
         pack = pack_for(unit_id, year)
         settings = Settings.of(pack)
-        years = {y: by_period[str(y)][unit_id] for y in (year - 1, year) if unit_id in by_period[str(y)]}
+        # Years and leading quarters without a counted item (no plan yet) are left out of charts and tables.
+        years = {y: by_period[str(y)][unit_id] for y in (year - 1, year)
+                 if unit_id in by_period[str(y)] and by_period[str(y)][unit_id].overall.counted}
         current = years.get(year)
+        shown = [by_period[p][unit_id] for p in quarters(year - 1) + quarters(year) if unit_id in by_period[p]]
+        while shown and not shown[0].overall.counted:
+            shown.pop(0)
         out.append(Portrait(
-            unit=units[unit_id], year=year, settings=settings,
-            quarters=[by_period[p][unit_id] for p in quarters(year - 1) + quarters(year) if unit_id in by_period[p]],
+            unit=units[unit_id], year=year, settings=settings, quarters=shown,
             years=years, radar=radar_categories(pack, settings), categories=category_names(pack),
             lists=list_names(pack), findings=findings[unit_id], talks=talks[unit_id],
             scores=leader_scores(unit_id, published_only=True),

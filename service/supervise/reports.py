@@ -94,7 +94,8 @@ def unit_report(unit: Unit, period: str, today: dt.date, *, label: str) -> Repor
     title, sections = _render("unit", templates(pack)["unit"], values)
     rows = []
     if figures:
-        for cid, tally in figures.categories.items():
+        order = {cid: n for n, cid in enumerate(names)}
+        for cid, tally in sorted(figures.categories.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
             rows.append([names.get(cid, cid), tally.done, tally.counted, _percent(tally.rate)])
     tables = [{"caption": "各类别完成情况", "headers": ["类别", "完成", "计入", "完成率"], "rows": rows}]
     return Report("unit", period, title, sections, values, tables)
