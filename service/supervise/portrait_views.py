@@ -131,8 +131,10 @@ def _trend_table(p: pt.Portrait) -> tuple[list[str], list[list]]:
 
 
 def _percent_axis(chart) -> None:
+    """0-100 % with six ticks (set after the series: pygal's radar fails on labels without a series)."""
     chart.range = (0, 100)
-    chart.y_labels = [0, 20, 40, 60, 80, 100]
+    if chart.raw_series:
+        chart.y_labels = [0, 20, 40, 60, 80, 100]
 
 
 @bp.get("/portraits/<int:unit_id>/radar.svg")
@@ -146,9 +148,9 @@ def portrait_radar(unit_id: int):
                         style=charts.style())
     chart.title = _("%(unit)s 各类别完成率（%%）", unit=unit.name)
     chart.x_labels = [name for _cid, name in p.radar]
-    _percent_axis(chart)
     for y in sorted(p.years):
         chart.add(str(y), [_rate(p.years[y].categories.get(cid)) for cid, _name in p.radar])
+    _percent_axis(chart)
     return charts.svg_response(chart)
 
 
@@ -167,12 +169,12 @@ def portrait_trend(unit_id: int):
                        allow_interruptions=True, style=charts.style())
     chart.title = _("%(unit)s 各季度完成率（%%）", unit=unit.name)
     chart.x_labels = [period_label(f.period) for f in p.quarters]
-    _percent_axis(chart)
     chart.add(_("总体"), [f.overall.rate for f in p.quarters], stroke_style={"width": 4})
     for list_id, name in p.lists.items():
         values = [_rate(f.lists.get(list_id)) for f in p.quarters]
         if any(v is not None for v in values):
             chart.add(name, values)
+    _percent_axis(chart)
     return charts.svg_response(chart)
 
 
@@ -222,10 +224,10 @@ def compare_radar():
     chart.title = _("各类别完成率（%%）%(year)s", year=year)
     radar = found[0].radar if found else []
     chart.x_labels = [name for _cid, name in radar]
-    _percent_axis(chart)
     for p in found:
         current = p.current
         chart.add(p.unit.name, [_rate(current.categories.get(cid)) if current else None for cid, _n in radar])
+    _percent_axis(chart)
     return charts.svg_response(chart)
 
 

@@ -180,6 +180,16 @@ def test_portrait_pages_charts_and_comparison(admin_client, unit_plans, units):
     assert b"<svg" in svg.data and "临江街道".encode() in svg.data
 
 
+def test_charts_of_a_unit_without_data_are_empty_images(admin_client, unit_plans, units):
+    plain = units["plain"]  # no plan
+    for url in (f"/supervise/portraits/{plain.id}/radar.svg", f"/supervise/portraits/{plain.id}/trend.svg",
+                f"/supervise/portraits/compare/radar.svg?unit={plain.id}", "/supervise/portraits/compare/radar.svg"):
+        response = admin_client.get(url)
+        assert response.status_code == 200 and b"<svg" in response.data, url
+    page = admin_client.get(f"/supervise/portraits/{plain.id}").get_data(as_text=True)
+    assert "暂无数据" in page
+
+
 def test_bad_year_and_period_are_shown_next_to_the_field(admin_client, unit_plans, units):
     street = units["street"]
     page = admin_client.get(f"/supervise/portraits/{street.id}?year=abc")
