@@ -23,9 +23,22 @@ def test_open_a_portrait_and_download_the_report(page, login, make_user, unit_pl
     page.wait_for_url(f"**/supervise/portraits/{street.id}?year=2022")
     radar = page.get_by_alt_text("各类别完成率雷达图")
     radar.wait_for()
+    page.wait_for_load_state("load")
     assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
     assert "60.0" in page.locator(".chart-pair").nth(1).inner_text()  # 2022Q1 in the trend's table
     page.screenshot(path=str(screenshot_dir / "supervise-portrait.png"), full_page=True)
+
+    page.goto("/supervise/portraits?year=2022")  # two units side by side
+    page.get_by_label("对比 临江街道").check()
+    page.get_by_label("对比 区综合行政执法局").check()
+    page.get_by_role("button", name="对比所选单位").click()
+    page.get_by_alt_text("各单位类别完成率雷达图").wait_for()
+    page.wait_for_load_state("load")
+    assert page.evaluate("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    assert page.locator("table.compare thead").inner_text().count("区") >= 1
+    page.screenshot(path=str(screenshot_dir / "supervise-portraits-compare.png"), full_page=True)
+    page.go_back()
+    page.go_back()
 
     page.get_by_role("link", name="廉情报告", exact=True).click()
     page.get_by_role("heading", name="临江街道2022年廉情报告").wait_for()
