@@ -43,7 +43,7 @@ def _year() -> tuple[int, str | None]:
     raw = (request.args.get("year") or "").strip()
     if not raw:
         return today.year, None
-    if raw.isdigit() and 2000 <= int(raw) <= today.year:
+    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= today.year:
         return int(raw), None
     return today.year, _("年份须为 2000 到 %(year)s 之间的四位数字。", year=today.year)
 
