@@ -73,7 +73,7 @@ def portraits_index():
     """Every active unit's leader with this year's completion, findings and warning; exportable."""
     year, error = _year()
     units = list(Unit.select().where(Unit.active == True).order_by(Unit.code))  # noqa: E712
-    found = pt.portraits([u.id for u in units], year, _today())
+    found = pt.portraits([u.id for u in units], year, _today(), with_quarters=False)
     fmt = wanted_format()
     if fmt:
         rows = [(p.unit.code, p.unit.name, p.unit.leader_name, p.unit.leader_title,
@@ -143,7 +143,7 @@ def portrait_radar(unit_id: int):
     """The radar of the leader's list's categories: completion rate of the year and the year before."""
     unit = _unit(unit_id)
     year, _error = _year()
-    p = pt.portrait(unit.id, year, _today())
+    p = pt.portraits([unit.id], year, _today(), with_quarters=False)[0]
     chart = pygal.Radar(js=[], width=640, height=520, fill=False, dots_size=3, legend_at_bottom=True,
                         style=charts.style())
     chart.title = _("%(unit)s 各类别完成率（%%）", unit=unit.name)
@@ -195,7 +195,7 @@ def portraits_compare():
     """Units side by side: completion by category and list, findings, scores and warning."""
     year, error = _year()
     ids, too_many = _compared()
-    found = pt.portraits(ids, year, _today()) if ids else []
+    found = pt.portraits(ids, year, _today(), with_quarters=False) if ids else []
     rows = _radar_rows(found)
     fmt = wanted_format()
     if fmt:
@@ -218,7 +218,7 @@ def compare_radar():
     """The compared units' category completion of the year on one radar."""
     year, _error = _year()
     ids, _too_many = _compared()
-    found = pt.portraits(ids, year, _today()) if ids else []
+    found = pt.portraits(ids, year, _today(), with_quarters=False) if ids else []
     chart = pygal.Radar(js=[], width=640, height=560, fill=False, dots_size=3, legend_at_bottom=True,
                         style=charts.style())
     chart.title = _("各类别完成率（%%）%(year)s", year=year)

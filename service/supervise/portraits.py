@@ -285,19 +285,30 @@ class Portrait:
         return self.years.get(self.year)
 
 
-def portraits(unit_ids: list[int], year: int, today: dt.date) -> list[Portrait]:
-    """Portraits of the units (in the order given) over ``year - 1`` and ``year``."""
+def portraits(unit_ids: list[int], year: int, today: dt.date, *, with_quarters: bool = True) -> list[Portrait]:
+    """Portraits of the units (in the order given) over ``year - 1`` and ``year``.
+
+    ``with_quarters=False`` leaves the quarters out (a listing, the radar: the years only).
+    """
     units = {u.id: u for u in Unit.select().where(Unit.id.in_(unit_ids))}
     ids = [u for u in unit_ids if u in units]
-    by_period: dict[str, dict[int, PeriodFigures]] = {}
-    for period in quarters(year - 1) + quarters(year) + [str(year - 1), str(year)]:
+    wanted = (quarters(year - 1) + quarters(year) if with_quarters else []) + [str(year - 1), str(year)]
+    by_period: dict[str, dict[int, PeriodFigures]] = {period: {} for period in quarters(year - 1) + quarters(year)}
+    for period in wanted:
         by_period[period] = period_figures(ids, period, today)
     start, end = dt.date(year - 1, 1, 1), dt.date(year, 12, 31)
     findings = findings_of(ids, today, start, end)
     talks = talks_of(ids, start, end)
+    # One pack per version, not per unit (loading a pack is the costly part of a listing).
+    plan_versions = {p.unit_id: p.pack_version_id for p in Plan.select(Plan.unit, Plan.pack_version)
+                     .where(Plan.unit.in_(ids) & (Plan.year == year) & (Plan.status == "published"))}
+    packs: dict[int | None, Pack | None] = {}
     out = []
     for unit_id in ids:
-        pack = pack_for(unit_id, year)
+        version_id = plan_versions.get(unit_id)
+        if version_id not in packs:
+            packs[version_id] = pack_for(unit_id if version_id else None, year)
+        pack = packs[version_id]
         settings = Settings.of(pack)
         # Years and leading quarters without a counted item (no plan yet) are left out of charts and tables.
         years = {y: by_period[str(y)][unit_id] for y in (year - 1, year)
