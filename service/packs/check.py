@@ -11,8 +11,9 @@ import jsonschema
 from . import engine
 from .evaluate import RuleCache
 from .loader import build_pack, read_pack_files
-from .model import CATEGORIES_FILE, LISTS_FILE, PROFILE_FILE, SCORING_FILE, Pack
+from .model import CATEGORIES_FILE, LISTS_FILE, MANIFEST_FILE, PROFILE_FILE, REPORTS_FILE, SCORING_FILE, Pack
 from .problems import Problem, pointer_join
+from .report_templates import unknown_placeholders
 from .testing import run_pack_tests
 from .lint import unknown_values
 from .validation import record_validator, validate_files
@@ -72,6 +73,7 @@ def check_pack(path_or_pack) -> list[Problem]:
     pack = build_pack(files)
     problems += _unique_ids(pack)
     problems += _references(pack)
+    problems += _reports(files, pack)
     problems += _forms(pack)
     broken_forms = {p.file for p in problems if p.file.startswith(tuple(_form_prefixes(pack)))}
     logic = engine.logic()
@@ -113,6 +115,31 @@ def _unique_ids(pack: Pack) -> list[Problem]:
     problems += _dup(pack.items, lambda e: e.file, "条目", "item")
     if pack.scoring:
         problems += _dup(pack.scoring.rules, lambda e: SCORING_FILE, "评分规则", "scoring rule")
+    return problems
+
+
+def _reports(files: dict, pack: Pack) -> list[Problem]:
+    """Report templates name only known placeholders; the portraits' radar list exists."""
+    problems = []
+    templates = files.get(REPORTS_FILE)
+    for kind, template in (templates.items() if isinstance(templates, dict) else ()):
+        if not isinstance(template, dict):
+            continue
+        texts = [("/title", template.get("title"))]
+        for index, section in enumerate(template.get("sections") or []):
+            if isinstance(section, dict):
+                texts += [(f"/sections/{index}/heading", section.get("heading")),
+                          (f"/sections/{index}/text", section.get("text"))]
+        for pointer, text in texts:
+            for name in unknown_placeholders(text, kind) if isinstance(text, str) else ():
+                problems.append(Problem(REPORTS_FILE, f"/{kind}{pointer}", "report-unknown-placeholder",
+                                        f"不认识的占位符 {{{name}}}(会原样印出;可用的占位符见 docs/supervise.md)",
+                                        f"unknown placeholder {{{name}}} (printed as written; see docs/supervise.md)"))
+    portraits = (files.get(MANIFEST_FILE) or {}).get("portraits") if isinstance(files.get(MANIFEST_FILE), dict) else None
+    radar = portraits.get("radar_list") if isinstance(portraits, dict) else None
+    if isinstance(radar, str) and radar not in {lst.id for lst in pack.lists}:
+        problems.append(Problem(MANIFEST_FILE, "/portraits/radar_list", "ref-unknown-list",
+                                f"引用了不存在的清单 {radar}", f"unknown list {radar}"))
     return problems
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import periods
 from .model import (
-    CATEGORIES_FILE, ITEMS_DIR, LISTS_FILE, MANIFEST_FILE, PROFILE_FILE,
+    CATEGORIES_FILE, ITEMS_DIR, LISTS_FILE, MANIFEST_FILE, PROFILE_FILE, REPORTS_FILE,
     SCORING_FILE, TESTS_DIR, Category, DutyList, Form, Item, Manifest, Pack,
     PackTest, ScoringRule, ScoringRules, TestCase,
 )
@@ -166,7 +166,7 @@ def _read_one(root: Path, rel: str) -> tuple[Any, list[Problem]]:
 def file_kind(rel: str, forms_dir: str = "forms/") -> str | None:
     """Which kind of pack file a relative path is, or None when unknown."""
     fixed = {MANIFEST_FILE: "pack", LISTS_FILE: "lists", CATEGORIES_FILE: "categories",
-             PROFILE_FILE: "profile", SCORING_FILE: "scoring"}
+             PROFILE_FILE: "profile", SCORING_FILE: "scoring", REPORTS_FILE: "reports"}
     if rel in fixed:
         return fixed[rel]
     for prefix, kind in ((ITEMS_DIR, "items"), (TESTS_DIR, "test"), (forms_dir, "form")):
