@@ -284,4 +284,6 @@ def draft_move(run_id: int, finding_id: int, name: str):
         return render("supervise/findings.html", run=run, page=page, results=_results_of(page["rows"]), wanted=None,
                       errors={finding.id: error}, status=422, **_drafts_context(run), **_context())
     return redirect(url_for("supervise.run_findings", run_id=run.id, status="draft") + "#drafts", code=303)
+
+
 from . import portrait_views  # noqa: E402,F401  (portraits and reports: routes on this blueprint)
