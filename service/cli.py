@@ -223,6 +223,11 @@ def plans_generate(year, publish):
     click.echo(f"plans {year}: {counts['created']} created, {counts['kept']} kept")
 
 
+def _public(item: dict) -> dict:
+    """A status object as the API gives it: the message kept for translated pages stays inside."""
+    return {k: v for k, v in item.items() if k != "explanation_msg"}
+
+
 @click.command("status")
 @click.argument("unit_code")
 @click.option("--period", required=True, help="2022-05 (month), 2022Q2, 2022H1 or 2022.")
@@ -249,7 +254,7 @@ def status_command(unit_code, period, as_of, as_json):
         raise click.ClickException(f"not a date: {as_of!r} (use YYYY-MM-DD)")
     found = status.unit_status(unit.id, period, day)
     if as_json:
-        click.echo(json.dumps([s.as_dict() for s in found], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([_public(s.as_dict()) for s in found], ensure_ascii=False, indent=2))
         return
     if not found:
         click.echo(f"{unit.code} {unit.name}: no published plan for {period[:4]}")

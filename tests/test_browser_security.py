@@ -134,7 +134,8 @@ def _pattern(url: str) -> str:
 
 def _skip(path: str, query: str) -> bool:
     return (path.startswith(("/static/", "/files/", "/logout", "/api/v1/")) and path != "/api/v1/docs"
-            or "export=" in query or path.endswith((".csv", ".xlsx", ".json", ".pdf")))
+            or "export=" in query or "format=docx" in query  # downloads, not pages
+            or path.endswith((".csv", ".xlsx", ".json", ".pdf", ".ics", ".docx")))
 
 
 def _walk(page, watch: Watch, base: str, start: list[str]) -> list[str]:

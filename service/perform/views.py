@@ -116,7 +116,7 @@ def _records_list():
     is_unit = current_user.role == "unit"
     unit_id = request.args.get("unit", "")
     unit = current_user.unit if is_unit else (Unit.get_or_none(Unit.id == parse_id(unit_id)) if parse_id(unit_id) else None)
-    if not is_unit and unit_id and unit is None:
+    if not is_unit and parse_id(unit_id) and unit is None:  # (an id out of range: every unit, as before)
         raise NotFound(_("单位不存在"))
     filters = book.Filters.parse(request.args, unit.id if unit else None)
     scope = book.records(book.Filters(unit_id=filters.unit_id), include_deleted=not is_unit)
