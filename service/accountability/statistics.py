@@ -3,7 +3,9 @@ of the list it links to, so a figure always equals its list's total. Plain
 Python (no Flask): the page and the API build their links from ``Figure.args``.
 
 A figure is a count over a period and a set of units, as the caller may see
-them (a unit: its own). Rates and averages are derived from counted lists and
+them (a unit: its own). Portraits and analysis reports count the documents
+issued (出具) in the period (``supervise.documents``); with units chosen, the
+district's analyses (no unit) are left out. Rates and averages are derived from counted lists and
 name the list they are computed over.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..auth.models import User
 from ..i18n import N_
+from ..supervise import documents
 from . import cases, register
 from .models import Finding
 
@@ -21,8 +24,9 @@ from .models import Finding
 class Figure:
     """One counted figure: what it is, its value, and the list behind it.
 
-    ``list`` is ``"findings"`` or ``"dispositions"``; ``args`` are that list's
-    filters (the same names on the page and in the API).
+    ``list`` is ``"findings"``, ``"dispositions"`` or ``"documents"`` (issued
+    portraits and reports, staff only); ``args`` are that list's filters (the
+    same names on the page and in the API).
     """
 
     key: str
@@ -77,6 +81,12 @@ def figures(user: User, date_from: dt.date, date_to: dt.date, units: list[int] |
     dispositions("integrity_talks", N_("廉政谈话/约谈"), "talk")
     dispositions("work_suggestions", N_("工作建议"), "suggestion")
     dispositions("systems_established", N_("建章立制"), "system")
+    if user.is_staff:  # portraits and reports are the commission's own documents
+        for key, label, kind in (("leaders_portrayed", N_("一把手画像"), "portrait"),
+                                 ("analysis_reports", N_("分析报告"), "report")):
+            query = documents.query(kind=kind, units=units, issued_from=date_from, issued_to=date_to)
+            out.append(Figure(key, label, query.count(), "documents",
+                              {**unit_args, "kind": kind, "issued_from": _day(date_from), "issued_to": _day(date_to)}))
 
     by_key = {f.key: f for f in out}
     found, closed = by_key["problems_found"].value, by_key["problems_closed"].value

@@ -20,8 +20,9 @@ from .views import _user, bp
 
 # The page lists' argument names for the API's (period filters are from/to on the pages).
 PAGE_ARGS = {"findings": {"found_from": "from", "found_to": "to"},
-             "dispositions": {"decided_from": "from", "decided_to": "to"}}
-PAGE_LISTS = {"findings": "accountability.index", "dispositions": "accountability.dispositions"}
+             "dispositions": {"decided_from": "from", "decided_to": "to"}, "documents": {}}
+PAGE_LISTS = {"findings": "accountability.index", "dispositions": "accountability.dispositions",
+              "documents": "supervise.documents_index"}
 
 
 def _date(name: str, default: dt.date) -> tuple[dt.date, str | None]:

@@ -328,4 +328,4 @@ def from_follow_up(follow_up_id: int):
     return redirect(url_for("accountability.finding", finding_id=finding.id))
 
 
-from . import case_views, statistics_views  # noqa: E402,F401  (more pages on the same blueprint)
+from . import case_views, loop_views, statistics_views  # noqa: E402,F401  (more pages on the same blueprint)

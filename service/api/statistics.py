@@ -24,7 +24,8 @@ from .findings import DispositionSchema
 blp = Blueprint("api_statistics", __name__, tag="statistics", url_prefix="/api/v1",
                 description="成效统计与处置 / Statistics and dispositions")
 
-LISTS = {"findings": "api_findings.list_findings", "dispositions": "api_statistics.list_dispositions"}
+LISTS = {"findings": "api_findings.list_findings", "dispositions": "api_statistics.list_dispositions",
+         "documents": "api_documents.list_documents"}
 
 
 class StatisticsArgs(Schema):

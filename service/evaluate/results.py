@@ -31,8 +31,8 @@ def leader_scores(unit: Unit | int, name: str | None = None, *, published_only: 
     for leader in query:
         session = leader.session
         result = leader.result or {}
-        out.append({"session_id": session.id, "title": session.title, "held_on": session.held_on,
-                    "name": leader.name, "post": leader.post, "score": leader.score, "grade": leader.grade,
+        out.append({"session_id": session.id, "leader_id": leader.id, "title": session.title,
+                    "held_on": session.held_on, "name": leader.name, "post": leader.post, "score": leader.score, "grade": leader.grade,
                     "rank": leader.rank, "of": session.leaders.count(), "follow_up": leader.follow_up,
                     "ballots": result.get("ballots", 0), "counted": result.get("counted", 0),
                     "scale": session.scale, "pack_version": session.pack_version_id})

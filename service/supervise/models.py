@@ -67,3 +67,29 @@ class CheckResult(BaseModel):
     class Meta:
         table_name = "check_result"
         indexes = ((("run", "unit", "plan_item_id"), True), (("run", "status"), False))
+
+
+class IssuedDocument(BaseModel):
+    """A portrait or analysis report as issued (出具): the filled document kept whole.
+
+    Portraits and reports are computed from the data of the day; issuing one
+    keeps exactly what was read out (title, sections, tables and the figures
+    filled in) with the pack version whose wording it used, so the copy handed
+    to the district's leaders can be shown and downloaded unchanged later, and
+    成效统计 can count what was produced. Never changed after it is issued.
+    """
+
+    kind = peewee.CharField(max_length=20)          # portrait / unit-report / district-report
+    unit = peewee.ForeignKeyField(Unit, null=True, on_delete="RESTRICT")   # null: the district's
+    period = peewee.CharField(max_length=10)        # a year for portraits; 2022, 2022H1, 2022Q2 for reports
+    title = peewee.CharField(max_length=300)
+    content = JSONField()                           # {"title", "sections", "tables", "values"}
+    sha256 = peewee.CharField(max_length=64)        # of the canonical JSON of ``content``
+    pack_version = peewee.ForeignKeyField(PackVersion, null=True, on_delete="RESTRICT")
+    note = peewee.TextField(default="")
+    issued_by = peewee.ForeignKeyField(User, on_delete="RESTRICT")
+    issued_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "issued_document"
+        indexes = ((("kind", "issued_at"), False), (("unit", "issued_at"), False))

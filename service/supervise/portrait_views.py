@@ -235,9 +235,13 @@ def compare_radar():
 
 def _period() -> tuple[str, str | None]:
     """The ``period`` argument (a quarter, half-year or year; default last year) and an error message."""
+    return report_period((request.args.get("period") or "").strip()[:20])
+
+
+def report_period(raw: str) -> tuple[str, str | None]:
+    """A report's period from what was typed (default last year) and an error message."""
     today = _today()
     default = str(today.year - 1)
-    raw = (request.args.get("period") or "").strip()[:20]
     if not raw:
         return default, None
     try:

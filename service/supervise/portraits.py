@@ -166,14 +166,19 @@ def period_figures(unit_ids: list[int], period: str, today: dt.date) -> dict[int
 
 # --------------------------------------------------------------------------- names and settings
 
-def pack_for(unit_id: int | None, year: int) -> Pack | None:
-    """The pack of the unit's published plan of ``year``, else the published pack."""
+def version_for(unit_id: int | None, year: int) -> PackVersion | None:
+    """The pack version of the unit's published plan of ``year``, else the published one."""
     version = None
     if unit_id is not None:
         plan = (Plan.select(Plan.pack_version).where((Plan.unit == unit_id) & (Plan.year == year)
                                                       & (Plan.status == "published")).first())
         version = PackVersion.get_or_none(PackVersion.id == plan.pack_version_id) if plan else None
-    version = version or PackVersion.current()
+    return version or PackVersion.current()
+
+
+def pack_for(unit_id: int | None, year: int) -> Pack | None:
+    """The pack of the unit's published plan of ``year``, else the published pack."""
+    version = version_for(unit_id, year)
     return version.pack() if version else None
 
 

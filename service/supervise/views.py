@@ -287,3 +287,4 @@ def draft_move(run_id: int, finding_id: int, name: str):
 
 
 from . import portrait_views  # noqa: E402,F401  (portraits and reports: routes on this blueprint)
+from . import document_views  # noqa: E402,F401  (issued portraits and reports)
