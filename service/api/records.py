@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import require_unit_access
-from ..perform import records
+from ..perform import records, search
 from ..perform.models import Record, RecordItem, RecordRevision
 from ..web.errors import AppError, Forbidden, NotFound
 from .base import (PAGINATION_HEADERS, Blueprint, Id, PageArgs, Schema, UtcDateTime, invalid, page_of,
@@ -87,6 +87,9 @@ class RecordFilters(PageArgs):
     item = Id(metadata={"description": "Plan item id"})
     date_from = ma.fields.Date(metadata={"description": "Record date on or after (ISO 8601)"})
     date_to = ma.fields.Date(metadata={"description": "Record date on or before (ISO 8601)"})
+    q = ma.fields.String(validate=ma.validate.Length(min=1, max=search.MAX_QUERY), metadata={
+        "description": "Full-text search of the records' contents (words of two characters or more, "
+                       "space-separated, all must occur), as the record book's search"})
 
 
 def with_items(rows):
@@ -147,6 +150,13 @@ def list_records(args):
         query = query.where(Record.record_date >= args["date_from"])
     if "date_to" in args:
         query = query.where(Record.record_date <= args["date_to"])
+    if args.get("q"):
+        try:
+            words = search.terms(args["q"])
+        except search.TooShort:
+            raise invalid([{"pointer": "/q", "in": "query", "message": _("请输入至少 2 个字（每个词）")}])
+        if words:
+            query = query.where(search.matching(Record.id, words))
     if "item" in args:
         query = query.switch(Record).where(Record.id.in_(
             RecordItem.select(RecordItem.record).where(RecordItem.plan_item == args["item"])) | (Record.plan_item == args["item"]))

@@ -15,6 +15,7 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..perform import calendar
 from ..perform import status as engine
 from .base import PAGINATION_HEADERS, Blueprint, PageArgs, Schema, invalid, page_of, paginate
 from .units import visible_unit
@@ -97,3 +98,22 @@ def unit_status(args, unit_id: int):
                                                                          min="2000-01-01", max="2100-12-31")}])
     found = engine.unit_status(unit.id, period, as_of, include_disabled=current_user.is_staff)
     return paginate([s.as_dict() for s in found], args)
+
+
+class CalendarArgs(PageArgs):
+    month = ma.fields.String(validate=ma.validate.Regexp(r"^(20\d\d|2100)-(0[1-9]|1[0-2])$"), metadata={
+        "description": "The month, e.g. 2022-06 (default: this month)"})
+
+
+@blp.route("/<int:unit_id>/calendar")
+@blp.etag
+@_unit_first
+@blp.arguments(CalendarArgs, location="query")
+@blp.response(200, page_of(ItemStatusSchema), headers=PAGINATION_HEADERS)
+def unit_calendar(args, unit_id: int):
+    """履职月历: the unit's items in force falling due in `month`, by due date, with their status
+    as of today (the same objects as `/status`; the page is `/perform/calendar`)."""
+    unit = visible_unit(unit_id)
+    today = dt.date.today()
+    year, month = calendar.parse_month(args["month"]) if "month" in args else (today.year, today.month)
+    return paginate([s.as_dict() for s in calendar.due_in_month(unit.id, year, month, today)], args)

@@ -99,3 +99,37 @@ def test_another_units_status_is_refused_before_its_arguments_are_read(api, unit
 def test_a_year_without_a_published_plan_is_an_empty_list(api, units):
     body = api("clerk").get(f"/api/v1/units/{units['street'].id}/status", query_string={"period": "2023"}).get_json()
     assert body["items"] == [] and body["total"] == 0
+
+
+def test_the_calendar_lists_the_months_due_items_like_the_page(api, client, units):
+    from service.perform import calendar
+    import datetime as dt
+    clerk = api("clerk")
+    _inspection(clerk)
+    street = units["street"]
+    body = clerk.get(f"/api/v1/units/{street.id}/calendar", query_string={"month": "2022-06", "per_page": 200}).get_json()
+    expected = [s.as_dict() for s in calendar.due_in_month(street.id, 2022, 6, dt.date.today())]
+    keys = ("item_id", "plan_item_id", "status", "colour", "count", "target", "due", "window", "explanation")
+    assert body["total"] == len(expected) > 0
+    assert [{k: s[k] for k in keys} for s in body["items"]] == [{k: s[k] for k in keys} for s in expected]
+    assert all(s["due"].startswith("2022-06") for s in body["items"])
+    quarterly = next(s for s in body["items"] if s["item_id"] == "fr-check-quarterly")
+    assert (quarterly["status"], quarterly["colour"]) == ("done", "green")
+    assert clerk.get(f"/api/v1/units/{street.id}/calendar", query_string={"month": "2022-13"}).status_code == 422
+    assert clerk.get(f"/api/v1/units/{units['bureau'].id}/calendar").status_code in (403, 404)
+
+
+def test_records_are_searched_like_the_record_book(api, units):
+    clerk = api("clerk")
+    first = clerk.post("/api/v1/records", json={"form_id": "inspection", "data": {
+        "date": "2022-04-02", "area": "资金使用", "target_unit": "办公室", "target_unit_kind": "内设科室",
+        "matter": "差旅费报销抽查", "problems": []}}).get_json()["id"]
+    clerk.post("/api/v1/records", json={"form_id": "inspection", "data": {
+        "date": "2022-05-02", "area": "资金使用", "target_unit": "财务科", "target_unit_kind": "内设科室",
+        "matter": "公务接待", "problems": []}})
+    found = clerk.get("/api/v1/records", query_string={"q": "差旅费 抽查"}).get_json()
+    assert [r["id"] for r in found["items"]] == [first] and found["total"] == 1
+    assert clerk.get("/api/v1/records", query_string={"q": "报销"}).get_json()["total"] == 1   # two characters
+    assert clerk.get("/api/v1/records", query_string={"q": "不存在的词"}).get_json()["total"] == 0
+    refused = clerk.get("/api/v1/records", query_string={"q": "差 旅"})
+    assert refused.status_code == 422 and refused.get_json()["errors"][0]["pointer"] == "/q"
