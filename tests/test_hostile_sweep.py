@@ -69,7 +69,22 @@ def _path_values(app, admin_id: int) -> dict[str, list[str]]:
         **_review_values(),
         **_run_values(),
         **_finding_values(),
+        **_document_values(admin_id),
     }
+
+
+def _document_values(admin_id: int) -> dict[str, list[str]]:
+    """An issued portrait of a demo unit (出具)."""
+    import datetime as dt
+    from service import audit
+    from service.supervise import documents, portraits
+    from service.units.models import Unit
+    unit = Unit.select().order_by(Unit.code).first()
+    year = dt.date.today().year - 1
+    with audit.acting_as(admin_id, "admin"):
+        document = documents.issue("portrait", documents.portrait_report(portraits.portrait(unit.id, year, dt.date.today())),
+                                   unit=unit, version=portraits.version_for(unit.id, year), issued_by=admin_id)
+    return {"document_id": [str(document.id), "0", str(10**30)]}
 
 
 def _run_values() -> dict[str, list[str]]:

@@ -24,7 +24,7 @@ NEVER = {"auth.logout", "static", "units.static", "evaluate.static", "i18n.set_l
          "accountability.static"}
 # Path arguments that name one unit's own data.
 UNIT_SCOPED = {"unit_id", "feed_token", "record_id", "file_id", "plan_id", "item_pk", "draft_id", "run_id", "other_id",
-               "finding_id", "entry_id"}
+               "finding_id", "entry_id", "document_id"}
 
 
 @pytest.fixture
@@ -52,10 +52,15 @@ def bureau(app, people, units, plans_published):  # noqa: F811
                                    "found_on": run.as_of}, inspector)
         states.move(finding, "confirm", inspector)
         entry, = cases.open_case(finding, inspector, [{"responsibility": "direct", "person": MARKERS[0]}])
+    from service.supervise import documents, portraits  # an issued portrait of the bureau's leader (staff only)
+    with audit.acting_as(inspector.id, inspector.username):
+        document = documents.issue("portrait", documents.portrait_report(portraits.portrait(unit.id, 2022, run.as_of)),
+                                   unit=unit, version=plan.pack_version, issued_by=inspector.id)
     from service.perform import feeds  # the clerk's own feed secret must not open the bureau's feed
     with audit.acting_as(people["clerk"].id, "clerk"):
         _feed, own_secret = feeds.regenerate(units["street"], people["clerk"])
     return {"feed_token": own_secret, "run_id": run.id, "other_id": run.id, "finding_id": finding.id, "entry_id": entry.id,
+            "document_id": document.id,
             "unit_id": unit.id, "record_id": record.id, "file_id": stored.id, "plan_id": plan.id,
             "item_pk": item.id, "draft_id": draft.id, "version_id": plan.pack_version_id, "form_id": "talk",
             "item_id": item.item_id}

@@ -25,7 +25,7 @@ def _figures(body):
 
 def _total(client, url):
     body = client.get(url).get_data(as_text=True)
-    return int(re.search(r"共 (\d+) 条", body).group(1))
+    return int(re.search(r"共 (\d+) [条份]", body).group(1))  # 份: issued documents
 
 
 def test_every_figure_links_to_a_list_of_that_many(client, make_finding, people):

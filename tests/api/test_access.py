@@ -36,7 +36,13 @@ def bureau_data(app, people, units, plans_published):
     review = _bureau_review(people["admin"], bureau)
     run_id, other_id = _bureau_runs(bureau)
     finding = _bureau_finding(people["inspector"], bureau)
-    return {"run_id": str(run_id), "other_id": str(other_id), "unit_id": str(bureau.id), "record_id": str(record.id),
+    from service.supervise import documents, portraits  # an issued portrait of the bureau's leader (staff only)
+    with audit.acting_as(people["inspector"].id, "inspector"):
+        document = documents.issue("portrait", documents.portrait_report(portraits.portrait(bureau.id, 2022,
+                                                                                             finding.found_on)),
+                                   unit=bureau, version=plans_published["bureau"].pack_version,
+                                   issued_by=people["inspector"].id)
+    return {"document_id": str(document.id), "run_id": str(run_id), "other_id": str(other_id), "unit_id": str(bureau.id), "record_id": str(record.id),
             "file_id": stored.id, "review_id": str(review.id), "finding_id": str(finding.id), "move": "submit_plan",
             "plan_id": str(plans_published["bureau"].id), "item": item.id, "file": stored,
             "version_id": str(plans_published["bureau"].pack_version_id), "form_id": "talk"}
@@ -57,7 +63,8 @@ def _url(rule, values) -> str:
 
 
 # Path arguments that name a unit's own data (the rest name shared things: versions, forms).
-UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id", "run_id", "other_id", "finding_id"}
+UNIT_SCOPED = {"unit_id", "record_id", "file_id", "plan_id", "review_id", "run_id", "other_id", "finding_id",
+               "document_id"}
 
 
 def _bureau_runs(bureau):
