@@ -71,7 +71,30 @@ def load_demo(password: str) -> str:
     summary = f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d})"
     from .perform.demo import load_demo_records
     return (summary + "; " + _load_plans() + "; " + load_demo_records() + "; " + _load_reviews() + "; "
-            + _load_findings())
+            + _load_findings() + "; " + _load_documents())
+
+
+def _load_documents() -> str:
+    """Last year's portraits of every unit's leader and the district's 政治生态分析 of last year,
+    issued (出具) by the inspector, so 成效统计 counts portraits and reports produced."""
+    import datetime as dt
+
+    from .supervise import documents, portraits, reports
+    from .supervise.models import IssuedDocument
+    inspector = User.get_or_none(User.username == "inspector")
+    if inspector is None or IssuedDocument.select().exists():
+        return "no documents issued"
+    today = dt.date.today()
+    year = today.year - 1
+    units = list(Unit.select().where(Unit.active == True).order_by(Unit.code))  # noqa: E712
+    with audit.acting_as(inspector.id, inspector.username), database.atomic():
+        for found in portraits.portraits([u.id for u in units], year, today):
+            documents.issue("portrait", documents.portrait_report(found), unit=found.unit,
+                            version=portraits.version_for(found.unit.id, year), issued_by=inspector.id)
+        report = reports.district_report(str(year), today, label=f"{year}年")
+        documents.issue("district-report", report, unit=None, version=portraits.version_for(None, year),
+                        issued_by=inspector.id, note="报送区委主要领导")
+    return f"{len(units)} portraits and 1 analysis issued"
 
 
 def _load_plans() -> str:

@@ -46,3 +46,21 @@ def test_a_year_end_run_over_the_demo_finds_the_planted_gaps(app):
         assert failed and all(r.explanation.startswith(("未完成", "部分完成")) for r in failed)
         assert not [r for r in results if r.status == "not_due"]
         assert [runs.comparable(r) for r in results] == [runs.comparable(r) for r in runs.results(again)]
+
+
+def test_the_demo_issues_last_years_portraits_and_district_analysis(app):
+    from service.accountability import statistics
+    from service.auth.models import User
+    from service.supervise import documents
+    load_demo_into(app)
+    with app.app_context():
+        last = str(dt.date.today().year - 1)
+        portraits = list(documents.query(kind="portrait"))
+        assert len(portraits) == Unit.select().count() == 20
+        assert {d.period for d in portraits} == {last} and all(documents.intact(d) for d in portraits)
+        analysis, = documents.query(kind="report")
+        assert analysis.kind == "district-report" and analysis.title.endswith("政治生态分析报告")
+        today = dt.date.today()
+        counted, _ = statistics.figures(User.get(User.username == "inspector"), dt.date(today.year, 1, 1), today)
+        values = {f.key: f.value for f in counted}
+        assert (values["leaders_portrayed"], values["analysis_reports"]) == (20, 1)
