@@ -10,7 +10,7 @@ import re
 
 from service.auth.models import User
 
-ROLES = ("unit01", "inspector", "admin")
+ROLES = ("unit01", "inspector", "admin", "paizhu1")
 SKIP_ENDPOINTS = {"auth.logout", "static"}
 SKIP_PREFIXES = ("/api/", "/files/", "/healthz")
 
