@@ -78,7 +78,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .auth.token_views import bp as tokens_bp
     from .audit.views import bp as audit_bp
     from .units.views import bp as units_bp
-    for bp in (home_bp, auth_bp, users_bp, tokens_bp, audit_bp, units_bp):
+    from .holders.admin import bp as holders_bp
+    for bp in (home_bp, auth_bp, users_bp, tokens_bp, audit_bp, units_bp, holders_bp):
         app.register_blueprint(bp)
     from .define.views import bp as define_bp
     from .perform.views import bp as perform_bp, files_bp
@@ -86,8 +87,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .supervise.views import bp as supervise_bp
     from .evaluate.views import bp as evaluate_bp
     from .accountability.views import bp as accountability_bp
-    for bp in (define_bp, perform_bp, files_bp, calendar_bp, supervise_bp, evaluate_bp, accountability_bp):
+    from .holders.views import bp as todo_bp
+    for bp in (define_bp, perform_bp, files_bp, calendar_bp, supervise_bp, evaluate_bp, accountability_bp, todo_bp):
         app.register_blueprint(bp)
+    from .holders import access as holder_access
+    holder_access.init_app(app)
 
     from . import api
     api.init_app(app)

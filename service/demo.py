@@ -39,6 +39,14 @@ DEMO_UNITS = (
 )
 
 
+# Who records the lists the units do not record themselves (docs/perform.md, Who records what):
+# name, kind, department code, unit codes (a prefix: Q, J, Z, G), account and its display name.
+DEMO_HOLDERS = (
+    ("区纪委监委第一派驻纪检监察组", "supervising-body", "", ("Q",), "paizhu1", "第一派驻纪检监察组联络员"),
+    ("区纪委监委第二派驻纪检监察组", "supervising-body", "", ("J", "Z", "G"), "paizhu2", "第二派驻纪检监察组联络员"),
+    ("区委组织部", "department", "organization", ("Q", "J", "Z", "G"), "zuzhibu", "区委组织部干部监督科"),
+)
+
 DEMO_YEAR = 2022
 DEFAULT_PACK = Path(__file__).resolve().parent.parent  # the repository's rules/ and forms/
 
@@ -68,7 +76,9 @@ def load_demo(password: str) -> str:
                 audit.create(User, username=username, display_name=display, role=role, unit=unit,
                              password_hash=password_hash)
                 created += 1
-    summary = f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d})"
+        created += _load_holders(units, password_hash)
+    summary = (f"demo: {len(units)} units, {created} accounts created (admin, inspector, unit01-unit{len(units):02d},"
+               f" {', '.join(h[4] for h in DEMO_HOLDERS)})")
     from .perform.demo import load_demo_records
     return (summary + "; " + _load_plans() + "; " + load_demo_records() + "; " + _load_reviews() + "; "
             + _load_findings() + "; " + _load_documents())
@@ -95,6 +105,23 @@ def _load_documents() -> str:
         documents.issue("district-report", report, unit=None, version=portraits.version_for(None, year),
                         issued_by=inspector.id, note="报送区委主要领导")
     return f"{len(units)} portraits and 1 analysis issued"
+
+
+def _load_holders(units: list[Unit], password_hash: str) -> int:
+    """The 派驻纪检监察组 and the 组织部 with their units and one account each; the accounts made."""
+    from .holders.admin import set_scope
+    from .holders.models import HolderBody
+    made = 0
+    for name, kind, department, prefixes, username, display in DEMO_HOLDERS:
+        body = HolderBody.get_or_none(HolderBody.name == name)
+        if body is None:
+            body = audit.create(HolderBody, name=name, kind=kind, department=department)
+            set_scope(body, [u.id for u in units if u.code.startswith(prefixes)])
+        if not User.select().where(User.username == username).exists():
+            audit.create(User, username=username, display_name=display, role="holder", holder_body=body,
+                         password_hash=password_hash)
+            made += 1
+    return made
 
 
 def _load_plans() -> str:

@@ -10,7 +10,7 @@ import re
 
 from service.auth.models import User
 
-ROLES = ("unit01", "inspector", "admin")
+ROLES = ("unit01", "inspector", "admin", "paizhu1")
 SKIP_ENDPOINTS = {"auth.logout", "static"}
 SKIP_PREFIXES = ("/api/", "/files/", "/healthz")
 
@@ -62,7 +62,21 @@ def user_page_urls(app, client, username: str) -> list[str]:
         record = Record.select().where(Record.unit == user.unit_id).first()
         own = {"unit_id": user.unit_id, **({"plan_id": plan.id} if plan else {}),
                **({"record_id": record.id} if record else {})}
+    if user.role == "holder":  # its own: a record of its units it made, the form of one of its items
+        record = Record.select().where(Record.created_by == user.id).order_by(Record.id).first()
+        own = {"record_id": record.id} if record else {}
     urls = page_urls(app, client, **own)
     if user.unit_id and "/perform/fill/talk" not in urls:
         urls.append("/perform/fill/talk")
+    if user.role == "holder":
+        from service.holders import recording
+        import datetime as dt
+        entry = next((e for e in recording.todo(user.holder_body, dt.date.today()) if e.item.form), None)
+        if entry is not None:
+            urls.append(f"/perform/fill/{entry.item.form}?item={entry.item.id}")
     return urls
+
+
+#: How many pages a walk must at least find for each role (a holder account has few).
+def enough_pages(username: str) -> int:
+    return 4 if username.startswith("paizhu") else 9

@@ -28,8 +28,12 @@ def test_demo_loads_units_and_accounts_once(app):
     assert User.select().where(User.role == "unit").count() == 20
     assert all(u.unit_id for u in User.select().where(User.role == "unit"))
     assert User.get(User.username == "admin").check_password("demo-password")
+    holders = {u.username: u.holder_body.name for u in User.select().where(User.role == "holder")}
+    assert holders == {"paizhu1": "区纪委监委第一派驻纪检监察组", "paizhu2": "区纪委监委第二派驻纪检监察组",
+                       "zuzhibu": "区委组织部"}
+    assert User.get(User.username == "zuzhibu").holder_scope() == {u.id for u in Unit.select()}
     again = runner.invoke(args=["demo", "--if-empty"])
-    assert "nothing loaded" in again.output and User.select().count() == 22
+    assert "nothing loaded" in again.output and User.select().count() == 25
 
 
 def test_demo_generates_and_prints_a_password_when_none_is_set(app):

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from service.auth.models import User
+from service.holders.models import HolderBody
 from tests.demo_cache import DEMO_PASSWORD, load_demo_into
 from service.define.models import Plan, PlanItem
 from service.packs.store import PackVersion
@@ -66,6 +67,7 @@ def _path_values(app, admin_id: int) -> dict[str, list[str]]:
         "field": ["tags", "code", "nope"],
         "code": ["en", "zh_CN", "xx"],
         "token_id": ["1", "0"],
+        "body_id": [str(HolderBody.select().order_by(HolderBody.id).first().id), "0"],
         **_review_values(),
         **_run_values(),
         **_finding_values(),
@@ -150,7 +152,7 @@ def demo(app):
     load_demo_into(app)
 
 
-@pytest.mark.parametrize("username", ["unit01", "inspector", "admin"])
+@pytest.mark.parametrize("username", ["unit01", "inspector", "admin", "paizhu1"])
 def test_no_route_answers_hostile_input_with_a_500(app, demo, client, username):
     signed_in = type(client)(app.test_client())  # the suite's CSRF-aware client
     assert signed_in.login(username, PASSWORD).status_code == 302

@@ -1,6 +1,7 @@
-"""The unit boundary through every page of the URL map: a unit's clerk, given another
-unit's ids in every path (records, files, plans, items, drafts, units…), gets 403 or 404 and
-never the other unit's data; nothing of the other unit changes. The API has its own walk
+"""The unit boundary through every page of the URL map: a unit's clerk, and a holder account
+(派驻纪检监察组) whose body is responsible for other units, given another unit's ids in every
+path (records, files, plans, items, drafts, units…), get 403 or 404 and never the other unit's
+data; nothing of the other unit changes. The API has its own walk
 (tests/api/test_access.py). A new route is walked the day it is added; a path argument this
 walk does not know fails the test until someone says which object it names."""
 from __future__ import annotations
@@ -67,14 +68,26 @@ def bureau(app, people, units, plans_published):  # noqa: F811
 
 
 # Arguments that name shared or the caller's own things, with a harmless value.
-SHARED = {"code": "zh_CN", "field": "name", "name": "submit_plan", "token": "A" * 32, "action": "open", "decision": "confirm",
+SHARED = {"body_id": "1", "code": "zh_CN", "field": "name", "name": "submit_plan", "token": "A" * 32, "action": "open", "decision": "confirm",
           "filename": "app.css", "user_id": "1", "token_id": "1", "session_id": "1",
           "leader_id": "1", "evaluator_id": "1", "feedback_id": "1", "follow_up_id": "1"}
 
 
-def test_a_clerk_never_reaches_another_units_pages(app, people, bureau):
+@pytest.fixture
+def street_group(make_user, units):  # noqa: F811
+    """A 派驻纪检监察组 responsible for the street only, with its account."""
+    from service.holders.admin import set_scope
+    from service.holders.models import HolderBody
+    with audit.acting_as(None, "test"):
+        body = audit.create(HolderBody, name="第一派驻纪检监察组", kind="supervising-body")
+        set_scope(body, [units["street"].id])
+    return make_user("paizhu", "holder", holder_body=body)
+
+
+@pytest.mark.parametrize("who", ["clerk", "paizhu"])
+def test_a_clerk_never_reaches_another_units_pages(app, people, bureau, street_group, who):
     clerk = Client(app.test_client())
-    assert clerk.login("clerk").status_code == 302
+    assert clerk.login(who).status_code == 302
     token = clerk.csrf_token()
     before = (Record.select().count(), RecordRevision.select().count(), Draft.select().count())
     failures, walked = [], 0

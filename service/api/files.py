@@ -92,13 +92,13 @@ def _answers(text: str | None) -> dict:
 @blp.alt_response(409, response="CONFLICT")
 def upload_file(args):
     """Upload an evidence file for a file field of a form (unit users)."""
-    _item, _version, form = fill_target(args["form_id"], args.get("plan_item_id"))
+    unit, (_item, _version, form) = fill_target(args["form_id"], args.get("plan_item_id"), "")
     node = schema_at(form.schema, _answers(args.get("data")), args["field"])
     if node is None or registry.kind(compile_form(form.schema), node) != "file":
         raise invalid([{"pointer": "/field", "in": "form", "message": _("表单中没有这个附件字段")}])
     storage = args["file"]
     try:
-        stored = records.store_upload(unit=current_user.unit, user=current_user._get_current_object(),
+        stored = records.store_upload(unit=unit, user=current_user._get_current_object(),
                                       filename=storage.filename, content_type=storage.mimetype, stream=storage.stream,
                                       field_schema=node, upload_folder=current_app.config["UPLOAD_FOLDER"],
                                       locale=form_locale(), quota_bytes=current_app.config["UPLOAD_QUOTA_BYTES"])

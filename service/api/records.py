@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import require_unit_access
+from ..define.models import PlanItem
+from ..holders import recording
 from ..perform import records, search
 from ..perform.models import Record, RecordItem, RecordRevision
 from ..web.errors import AppError, Forbidden, NotFound
@@ -119,17 +121,46 @@ def form_locale() -> str:
     return "en" if str(get_locale()) == "en" else "zh-CN"
 
 
+def fill_unit(item_id: int | None, pointer_prefix: str = ""):
+    """The unit a record of the caller is for: a clerk's own; a holder account's the
+    unit of the plan item it names (``plan_item_id`` is required for holders)."""
+    if current_user.role == "unit":
+        return current_user.unit
+    if current_user.role == "holder":
+        item = PlanItem.get_or_none(PlanItem.id == item_id) if item_id else None
+        if item is None or not current_user.can_see_unit(item.plan.unit_id):
+            raise invalid([{"pointer": pointer_prefix + "/plan_item_id",
+                            "message": _("请指明本机构负责单位的事项（plan_item_id）")}])
+        return item.plan.unit
+    raise Forbidden(_("只有单位用户可以填报履责记录。"))
+
+
 def fill_target(form_id: str, item_id: int | None, pointer_prefix: str = ""):
-    """``perform.records.fill_target`` for the caller's unit, as API errors."""
-    if current_user.role != "unit":
-        raise Forbidden(_("只有单位用户可以填报履责记录。"))
+    """``perform.records.fill_target`` for the caller's unit, as API errors; a clerk is
+    refused (403) an item another body records, a holder account any item not its body's."""
+    unit = fill_unit(item_id, pointer_prefix)
     try:
-        return records.fill_target(current_user.unit, form_id, item_id)
+        target = records.fill_target(unit, form_id, item_id)
     except records.NotFillable as exc:
         if exc.status == 404:
             field = "/plan_item_id" if item_id is not None and exc.msgid == "事项不存在" else "/form_id"
             raise invalid([{"pointer": pointer_prefix + field, "message": _(exc.msgid)}])
         raise AppError(_(exc.msgid), status=exc.status, code="conflict")
+    item = target[0]
+    if current_user.role == "holder" and not recording.may_record(current_user, item):
+        raise Forbidden(_("此事项不由本机构记录。"))
+    if current_user.role == "unit" and item is not None and not recording.may_record(current_user, item):
+        name = recording.recorder_name(item.plan.pack_version.pack(), item.list_id,
+                                       recording.bodies_of(item.plan.unit_id))
+        raise Forbidden(_("此事项由%(name)s记录，本单位只能查看。", name=name))
+    return unit, target
+
+
+def allowed_items(unit, year: int | None) -> set[int] | None:
+    """The plan item ids the caller may make a record of ``unit`` count for."""
+    if year is None:
+        return None
+    return {i.id for i in recording.recordable(current_user, records.items_for(unit.id, year))}
 
 
 @blp.route("")
@@ -139,7 +170,9 @@ def fill_target(form_id: str, item_id: int | None, pointer_prefix: str = ""):
 def list_records(args):
     """Records the caller may see, newest first, filtered by unit, form, item and date."""
     query = Record.select().order_by(Record.id.desc())
-    if not current_user.is_staff:  # a unit's deleted records are for inspectors
+    if current_user.is_holder:  # the records of the units in the body's scope
+        query = query.where(Record.unit.in_(sorted(current_user.holder_scope()) or [0]) & Record.deleted_at.is_null())
+    elif not current_user.is_staff:  # a unit's deleted records are for inspectors
         query = query.where((Record.unit == current_user.unit_id) & Record.deleted_at.is_null())
     if "unit" in args:
         require_unit_access(args["unit"])
@@ -180,10 +213,12 @@ def get_record(record_id: int):
 @blp.alt_response(409, response="CONFLICT")
 def create_record(body):
     """Make a record (unit users), validated like the page's form; errors point into `/data`."""
-    item, version, form = fill_target(body["form_id"], body.get("plan_item_id"))
-    record, errors = records.submit(user=current_user._get_current_object(), unit=current_user.unit,
+    unit, (item, version, form) = fill_target(body["form_id"], body.get("plan_item_id"))
+    plan = item.plan if item is not None else records.current_plan(unit.id)
+    record, errors = records.submit(user=current_user._get_current_object(), unit=unit,
                                     version=version, form_id=form.id, plan_item=item, data=body["data"],
-                                    locale=form_locale(), items=body.get("plan_item_ids"))
+                                    locale=form_locale(), items=body.get("plan_item_ids"),
+                                    allowed=allowed_items(unit, plan.year if plan else None))
     if errors:
         raise invalid(_pointers(errors))
     with_items([record])
@@ -218,10 +253,13 @@ def _record_first(view):
 
 
 def _own_record(record_id: int) -> Record:
-    """A record the caller may change: a unit user's own unit's, not deleted."""
+    """A record the caller may change (``holders.recording.may_change``), not deleted."""
     record = visible_record(record_id)
-    if current_user.role != "unit":
+    if current_user.role not in ("unit", "holder"):
         raise Forbidden(_("只有本单位用户可以修改或删除履责记录。"))
+    if not recording.may_change(current_user, record):
+        raise Forbidden(_("此记录由其他机构记录，本单位只能查看。") if current_user.role == "unit"
+                        else _("此记录不由本机构记录，不能修改或删除。"))
     if record.is_deleted:
         raise AppError(_("记录已删除，不能再修改。"), status=409, code="conflict")
     return record
@@ -243,7 +281,9 @@ def change_record(body, record_id: int):
     try:
         _revision, errors = records.revise(record, user=current_user._get_current_object(), data=body.get("data"),
                                            items=body.get("plan_item_ids"), reason=body["reason"],
-                                           expected_revision=record.revision, locale=form_locale())
+                                           expected_revision=record.revision, locale=form_locale(),
+                                           allowed=allowed_items(record.unit, records._plan_year(record))
+                                           | set(record.plan_item_ids))
     except records.Stale:
         raise AppError(_("记录已被他人修改或删除，请重新读取后再改。"), status=409, code="conflict")
     if errors:

@@ -30,7 +30,8 @@ OBJECT_LABELS = {"unit": N_("单位"), "user": N_("用户"), "pack_version": N_(
                  "review_vote": N_("已评记录"), "review_ballot": N_("评议票"), "review_note": N_("询问与点评"),
                  "review_feedback": N_("问题清单"), "review_follow_up": N_("评议后续处置"),
                  "finding": N_("问题台账"), "finding_event": N_("问题办理过程"),
-                 "accountability_entry": N_("一案双查"), "disposition": N_("处置")}
+                 "accountability_entry": N_("一案双查"), "disposition": N_("处置"),
+                 "holder_body": N_("监督单位"), "holder_body_unit": N_("监督单位负责的单位")}
 
 # What the recorded columns are called in the UI; unknown names show as they are.
 FIELD_LABELS = {
@@ -38,6 +39,7 @@ FIELD_LABELS = {
     "tags": N_("标签"), "risk_areas": N_("风险领域"), "subordinate_units": N_("下属单位数"),
     "law_enforcement": N_("执法单位"), "leader_name": N_("一把手"), "leader_title": N_("职务"),
     "active": N_("启用"), "created_at": N_("创建时间"), "updated_at": N_("更新时间"),
+    "holder_body": N_("监督单位"), "department": N_("部门代码"), "units": N_("负责的单位"),
     "username": N_("用户名"), "display_name": N_("姓名"), "password_hash": N_("密码"), "role": N_("角色"),
     "unit": N_("单位"), "user": N_("用户"), "remote_addr": N_("来源地址"),
     "pack_id": N_("规则包"), "version": N_("版本号"), "content_hash": N_("内容摘要"), "files": N_("文件"),

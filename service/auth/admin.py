@@ -9,6 +9,7 @@ from flask_login import current_user, login_user
 from peewee import JOIN
 
 from .. import audit
+from ..holders.models import HolderBody
 from ..units.models import Unit
 from ..web.errors import Invalid, NotFound
 from ..web.export import export, wanted_format
@@ -23,7 +24,8 @@ MIN_PASSWORD = 8
 
 
 def validate_account(username: str, display_name: str, role: str, unit_id: str | None,
-                     password: str | None, *, existing: User | None = None) -> dict[str, str]:
+                     password: str | None, *, existing: User | None = None,
+                     body_id: str | None = None) -> dict[str, str]:
     """Field → Chinese message for every problem in an account form."""
     errors: dict[str, str] = {}
     if existing is None:
@@ -40,6 +42,9 @@ def validate_account(username: str, display_name: str, role: str, unit_id: str |
     if role == "unit":
         if not parse_id(unit_id) or not Unit.get_or_none(Unit.id == parse_id(unit_id)):
             errors["unit"] = _("单位用户必须选择所属单位")
+    if role == "holder":
+        if not parse_id(body_id) or not HolderBody.get_or_none(HolderBody.id == parse_id(body_id)):
+            errors["holder_body"] = _("监督单位用户必须选择所属监督单位")
     if password is not None and len(password) < MIN_PASSWORD:
         errors["password"] = _("密码至少 %(n)s 位", n=MIN_PASSWORD)
     return errors
@@ -62,11 +67,22 @@ def index():
     fmt = wanted_format()
     if fmt:
         return export(fmt, _("用户列表"), [_("用户名"), _("姓名"), _("角色"), _("所属单位"), _("状态")],
-                      ([u.username, u.display_name, _(ROLES[u.role]), u.unit.name if u.unit else "",
+                      ([u.username, u.display_name, _(ROLES[u.role]), _belongs_to(u),
                         _("启用") if u.active else _("停用")] for u in query))
     return render("users/index.html", block="results", users=list(query), roles=ROLES,
                   units=list(Unit.select().order_by(Unit.code)), q=q, role=role, state=status,
-                  errors={}, form={})
+                  errors={}, form={}, bodies=_bodies(), belongs_to=_belongs_to)
+
+
+def _bodies() -> list[HolderBody]:
+    return list(HolderBody.select().order_by(HolderBody.name))
+
+
+def _belongs_to(user: User) -> str:
+    """The unit of a unit user, the body of a holder account."""
+    if user.unit_id:
+        return user.unit.name
+    return user.holder_body.name if user.holder_body_id else ""
 
 
 @bp.post("/")
@@ -79,14 +95,16 @@ def create():
     role = form.get("role", "")
     unit_id = form.get("unit") or None
     password = form.get("password", "")
-    errors = validate_account(username, display_name, role, unit_id, password)
+    body_id = form.get("holder_body") or None
+    errors = validate_account(username, display_name, role, unit_id, password, body_id=body_id)
     if errors:
         return render("users/index.html", status=422,
                       users=list(User.select().order_by(User.username)), roles=ROLES,
                       units=list(Unit.select().order_by(Unit.code)), q="", role="", state="",
-                      errors=errors, form=form)
+                      errors=errors, form=form, bodies=_bodies(), belongs_to=_belongs_to)
     audit.create(User, username=username, display_name=display_name, role=role,
                  unit=parse_id(unit_id) if role == "unit" else None,
+                 holder_body=parse_id(body_id) if role == "holder" else None,
                  password_hash=User.hash_password(password))
     flash(_("已创建用户 %(name)s", name=username), "success")
     return redirect(url_for("users.index"))

@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import BaseModel, utcnow
+from ..holders.models import HolderBody, HolderBodyUnit
 from ..i18n import N_
 from ..units.models import Unit
 
@@ -19,17 +20,20 @@ ROLES = {
     "admin": N_("管理员"),      # commission staff: packs, units, check runs, users
     "inspector": N_("监督员"),  # commission members: review, evaluate, findings
     "unit": N_("单位用户"),     # a unit's leader or clerk: only that unit's data
+    "holder": N_("监督单位用户"),  # a supervising body's or department's account: its lists, its units
 }
 
 
 class User(UserMixin, BaseModel):
-    """A person who logs in. Unit users belong to exactly one unit."""
+    """A person who logs in. Unit users belong to exactly one unit, holder accounts to
+    exactly one holder body (docs/perform.md, Who records what)."""
 
     username = peewee.CharField(max_length=80, unique=True)
     display_name = peewee.CharField(max_length=100)
     password_hash = peewee.CharField(max_length=256)
     role = peewee.CharField(max_length=20)
     unit = peewee.ForeignKeyField(Unit, null=True, backref="users", on_delete="RESTRICT")
+    holder_body = peewee.ForeignKeyField(HolderBody, null=True, backref="users", on_delete="RESTRICT")
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
@@ -53,9 +57,34 @@ class User(UserMixin, BaseModel):
         """Commission staff (admins and inspectors) see every unit."""
         return self.role in {"admin", "inspector"}
 
+    @property
+    def is_holder(self) -> bool:
+        """The account of a supervising body or department (role ``holder``)."""
+        return self.role == "holder"
+
+    def holder_scope(self) -> frozenset[int]:
+        """The unit ids a holder account's body is responsible for (empty for anyone
+        else, or when the body is switched off). Read once per loaded account."""
+        if not self.is_holder or not self.holder_body_id:
+            return frozenset()
+        cached = getattr(self, "_holder_scope", None)
+        if cached is None:
+            cached = frozenset(row[0] for row in HolderBodyUnit.select(HolderBodyUnit.unit)
+                               .join(HolderBody)
+                               .where((HolderBodyUnit.body == self.holder_body_id)
+                                      & (HolderBody.active == True))  # noqa: E712
+                               .tuples())
+            self._holder_scope = cached
+        return cached
+
     def can_see_unit(self, unit_id: int) -> bool:
-        """Whether this user may see data of the unit ``unit_id``."""
-        return self.is_staff or (self.role == "unit" and self.unit_id == unit_id)
+        """Whether this user may see data of the unit ``unit_id``: staff every unit, a
+        unit user its own, a holder account the units in its body's scope."""
+        if self.is_staff:
+            return True
+        if self.role == "unit":
+            return self.unit_id == unit_id
+        return self.is_holder and unit_id in self.holder_scope()
 
     def get_id(self) -> str:
         """What the session cookie keeps: the id and a fingerprint of the password

@@ -23,7 +23,9 @@ def root():
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    """What the current user has to look at today."""
+    """What the current user has to look at today (a holder account: its to-do list)."""
+    if current_user.role == "holder":
+        return redirect(url_for("todo.index"))
     if current_user.role == "unit":
         from ..define.models import Plan, PlanItem
         from ..perform.models import Draft, Record

@@ -204,7 +204,8 @@ def build_pack(files: dict[str, Any]) -> Pack:
 
     lists = [DutyList(id=_get(d, "id", "", str), name=_get(d, "name", "", str),
                       holder=_get(d, "holder", "", str), description=_get(d, "description", "", str),
-                      supervisor=_get(d, "supervisor", "", str), pointer=pointer_join(i))
+                      supervisor=_get(d, "supervisor", "", str), pointer=pointer_join(i),
+                      recorded_by=_get(d, "recorded_by", "", str), department=_get(d, "department", "", str))
              for i, d in _dicts(files.get(LISTS_FILE))]
     categories = [Category(id=_get(d, "id", "", str), list=_get(d, "list", "", str),
                            name=_get(d, "name", "", str), order=_get(d, "order", 0, int),

@@ -41,6 +41,17 @@ class Manifest:
     forms_dir: str = "../forms"
 
 
+#: Who may record a list's items (``recorded_by`` in rules/lists.json).
+RECORDED_BY = ("unit", "supervising-body", "department")
+
+#: The recorder of the five well-known lists when a pack version does not say
+#: (versions before the field existed, other districts' packs): 监督责任 is the
+#: supervising body's, 职能监督责任 the organisation department's; every other
+#: list is the unit's own.
+DEFAULT_RECORDERS = {"supervision": ("supervising-body", ""),
+                     "functional-supervision": ("department", "organization")}
+
+
 @dataclass
 class DutyList:
     """One responsibility list (责任清单), e.g. 第一责任人责任."""
@@ -51,6 +62,17 @@ class DutyList:
     description: str = ""
     supervisor: str = ""
     pointer: str = ""
+    recorded_by: str = ""   # as written in the pack; "" = not said (see ``recorder``)
+    department: str = ""
+
+    @property
+    def recorder(self) -> tuple[str, str]:
+        """(kind, department code) of who records the list's items: ``("unit", "")``,
+        ``("supervising-body", "")`` or ``("department", "organization")``; the
+        documented default when the pack does not say."""
+        if self.recorded_by in RECORDED_BY:
+            return self.recorded_by, self.department if self.recorded_by == "department" else ""
+        return DEFAULT_RECORDERS.get(self.id, ("unit", ""))
 
 
 @dataclass
@@ -224,6 +246,16 @@ class Pack:
     def item(self, item_id: str) -> Item | None:
         """The item with this id, or None."""
         return next((i for i in self.items if i.id == item_id), None)
+
+    def duty_list(self, list_id: str) -> DutyList | None:
+        """The list with this id, or None."""
+        return next((lst for lst in self.lists if lst.id == list_id), None)
+
+    def recorder_of(self, list_id: str) -> tuple[str, str]:
+        """Who records the items of ``list_id`` (``DutyList.recorder``); a list the
+        pack does not have (a custom item's) falls back the same way."""
+        found = self.duty_list(list_id)
+        return found.recorder if found else DEFAULT_RECORDERS.get(list_id, ("unit", ""))
 
     def items_of(self, list_id: str) -> list[Item]:
         """The items of one list, in file order."""

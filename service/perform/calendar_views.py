@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 
 from ..auth.access import require_unit_access
 from ..define.models import PlanItem
+from ..holders import recording
 from ..units.models import Unit
 from ..web.errors import AppError, Forbidden, NotFound
 from ..web.export import export, wanted_format
@@ -99,6 +100,7 @@ def _month_page(unit: Unit, *, secret_url: str = "", feed_error: str = "", statu
                   month_no=month_no, month=calendar.month_id(year, month_no), month_error=month_error,
                   today=day, weeks=calendar.weeks(year, month_no), days=calendar.by_day(items), items=items,
                   plan_items=plan_items, can_record=current_user.role == "unit",
+                  others=recording.others_for_unit(unit.id) if current_user.role == "unit" else {},
                   prev_url=url_for("calendar.month", month=calendar.month_id(*prev_month), **unit_arg),
                   next_url=url_for("calendar.month", month=calendar.month_id(*next_month), **unit_arg),
                   this_url=url_for("calendar.month", **unit_arg),
@@ -186,7 +188,7 @@ def _notifications_page(user, block: str = "content"):
         PlanItem.id.in_([n.status.plan_item_id for n in found] or [0]))}
     g.reminder_count = sum(not n.read for n in found)  # the bell on this page: no second computation
     return render("perform/notifications.html", block=block, oob_bell=block == "notices", notices=found,
-                  plan_items=plan_items,
+                  plan_items=plan_items, others=recording.others_for_unit(user.unit_id),
                   unread=sum(not n.read for n in found), colour_labels=engine.COLOURS,
                   status_labels=engine.STATUSES)
 

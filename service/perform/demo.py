@@ -183,6 +183,7 @@ def load_demo_records(today: dt.date | None = None) -> str:
     made = 0
     with audit.acting_as(None, "demo"):
         clerks = {u.unit_id: u for u in User.select().where(User.role == "unit").order_by(User.id)}
+        holders = _holder_accounts()
         template_cache: dict[int, dict] = {}
         for unit in Unit.select().where(Unit.active == True).order_by(Unit.code):  # noqa: E712
             clerk = clerks.get(unit.id)
@@ -197,21 +198,47 @@ def load_demo_records(today: dt.date | None = None) -> str:
                     template_cache[plan.pack_version_id] = _templates(plan.pack_version.pack())
                 rows = plan_records(unit, plan, plan.pack_version.pack(), today, template_cache[plan.pack_version_id],
                                     year_behind)
-                made += _insert(unit, plan, clerk, rows)
+                pack = plan.pack_version.pack()
+                # Each list's records are made by whoever records it: the clerk, or the holder
+                # body's account responsible for the unit (docs/perform.md, Who records what).
+                by_author: dict[int, tuple[User, list]] = {}
+                for item, data in rows:
+                    recorder = pack.recorder_of(item.list_id)
+                    author = clerk if recorder[0] == "unit" else holders.get((unit.id, recorder), clerk)
+                    by_author.setdefault(author.id, (author, []))[1].append((item, data))
+                for author, own_rows in by_author.values():
+                    made += _insert(unit, plan, author, own_rows)
     return f"demo records: {made} for {year_behind} and {year_now}"
 
 
+def _holder_accounts() -> dict[tuple[int, tuple[str, str]], User]:
+    """(unit id, (kind, department)) → the first active account of a body recording that for the unit."""
+    from ..holders.models import HolderBody, HolderBodyUnit
+    out: dict = {}
+    for user in (User.select().where((User.role == "holder") & (User.active == True))  # noqa: E712
+                 .order_by(User.id)):
+        body = HolderBody.get_or_none((HolderBody.id == user.holder_body_id) & (HolderBody.active == True))  # noqa: E712
+        if body is None:
+            continue
+        for (unit_id,) in HolderBodyUnit.select(HolderBodyUnit.unit).where(HolderBodyUnit.body == body.id).tuples():
+            out.setdefault((unit_id, (body.kind, body.department if body.kind == "department" else "")), user)
+    return out
+
+
 def _insert(unit: Unit, plan: Plan, clerk: User, rows: list[tuple[PlanItem | None, dict]]) -> int:
-    """Insert one plan's records with their links, first revisions and audit entries."""
+    """Insert one plan's records made by ``clerk`` (a unit clerk or a holder account) with their
+    links (to the items of the same form that the same recorder records), first revisions and
+    audit entries."""
     if not rows:
         return 0
     rows.sort(key=lambda r: r[1]["date"])
+    pack = plan.pack_version.pack()
+    recorders = {pack.recorder_of(item.list_id) for item, _data in rows}
     by_form: dict[str, list[int]] = {}
     for item in plan.ordered_items():
-        if item.enabled and item.form:
+        if item.enabled and item.form and pack.recorder_of(item.list_id) in recorders:
             by_form.setdefault(item.form, []).append(item.id)
     now = utcnow()
-    pack = plan.pack_version.pack()
     with database.atomic():
         before = Record.select(Record.id).where(Record.unit == unit).order_by(Record.id.desc()).scalar() or 0
         _bulk(Record, (Record.unit, Record.pack_version, Record.form_id, Record.plan_item, Record.record_date,

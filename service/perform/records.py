@@ -321,24 +321,30 @@ def items_for(unit_id: int, year: int) -> list[PlanItem]:
                 .order_by(PlanItem.position, PlanItem.id))
 
 
-def item_errors(unit_id: int, year: int, item_ids, locale: str = "zh-CN") -> list[FieldError]:
-    """``/items`` problems: every chosen item must be one ``items_for`` offers."""
-    allowed = {item.id for item in items_for(unit_id, year)}
-    if any(not isinstance(i, int) or i not in allowed for i in item_ids):
+def item_errors(unit_id: int, year: int, item_ids, locale: str = "zh-CN",
+                allowed: set[int] | None = None) -> list[FieldError]:
+    """``/items`` problems: every chosen item must be one ``items_for`` offers, and one of
+    ``allowed`` when given (the items the user may record: holders.recording)."""
+    offered = {item.id for item in items_for(unit_id, year)}
+    if any(not isinstance(i, int) or i not in offered for i in item_ids):
         return [FieldError(path="/items", code="items", message=_say(
             locale, f"所选事项不在本单位 {year} 年已发布的任务清单中", f"A chosen item is not in the unit's published {year} plan"))]
+    if allowed is not None and any(i not in allowed for i in item_ids):
+        return [FieldError(path="/items", code="items-recorder", message=_say(
+            locale, "所选事项中有由其他机构记录的事项，不能计入", "A chosen item is recorded by another body"))]
     return []
 
 
 def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_item: PlanItem | None,
            data: dict, locale: str = "zh-CN", items: list[int] | None = None,
-           today: dt.date | None = None) -> tuple[Record | None, list[FieldError]]:
+           today: dt.date | None = None, allowed: set[int] | None = None) -> tuple[Record | None, list[FieldError]]:
     """Validate ``data`` and create the record; (record, []) or (None, errors).
 
     The record counts for ``items`` (plan item ids) when given, else for
     ``default_items``. Its date must lie in the year of the plan it is made
     under (``plan_item``'s, else the unit's newest published plan) and not
-    after ``today``.
+    after ``today``. ``allowed``: the item ids the user may record (who records
+    what); chosen items outside it are refused, default items outside it left out.
     """
     schema = form_of(version, form_id).schema
     data = restore_read_only(schema, data)  # a new record: read-only fields take their defaults
@@ -351,7 +357,7 @@ def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_i
     if year is not None:
         errors += date_errors(data, year, today or dt.date.today(), locale)
         if items is not None:
-            errors += item_errors(unit.id, year, items, locale)
+            errors += item_errors(unit.id, year, items, locale, allowed)
     if errors:
         return None, errors
     day = _record_date(data)
@@ -360,6 +366,8 @@ def submit(*, user: User, unit: Unit, version: PackVersion, form_id: str, plan_i
                               record_date=day, data=data, created_by=user,
                               **search.index_values(data, schema.get("title", "")))
         chosen = sorted(set(items)) if items is not None else default_items(unit.id, form_id, day, plan_item)
+        if allowed is not None:
+            chosen = [i for i in chosen if i in allowed or (plan_item is not None and i == plan_item.id)]
         link_items(record, chosen)
         RecordRevision.create(record=record, number=1, data=data, record_date=day, items=chosen, reason="",
                               actor=user, actor_name=audit.current_actor()[1] or user.username)
@@ -393,7 +401,7 @@ def _plan_year(record: Record) -> int:
 
 def revise(record: Record, *, user: User, data: dict | None, items: list[int] | None, reason: str,
            expected_revision: int | None = None, locale: str = "zh-CN",
-           today: dt.date | None = None) -> tuple[RecordRevision | None, list[FieldError]]:
+           today: dt.date | None = None, allowed: set[int] | None = None) -> tuple[RecordRevision | None, list[FieldError]]:
     """Change a submitted record: a new revision with a reason; earlier ones are kept.
 
     ``data`` None keeps the answers, ``items`` None keeps the links. The
@@ -418,7 +426,7 @@ def revise(record: Record, *, user: User, data: dict | None, items: list[int] | 
     year = _plan_year(record)
     errors += date_errors(new_data, year, today or dt.date.today(), locale)
     if items is not None:
-        errors += item_errors(record.unit_id, year, items, locale)
+        errors += item_errors(record.unit_id, year, items, locale, allowed)
     if errors:
         return None, errors
     day = _record_date(new_data)

@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from ..auth.access import require_unit_access
 from ..define.models import FREQUENCIES, PlanItem
 from ..define.plans import grouped
+from ..holders import recording
 from ..forms import (SchemaError, SubmissionError, errors_for, read_post, render_field, render_form,
                      render_summary, schema_at, validate)
 from ..packs.store import PackVersion
@@ -93,7 +94,8 @@ def index():
                                                                  if i.id in statuses),
                                sum(1 for i in items if i.id in statuses)) for cid, items in categories.items()]))
         items_by_id = {i.id: i for cats in tree.values() for items in cats.values() for i in items}
-        return render("perform/unit.html", plan=plan, tree=tree, list_names=list_names, forms=forms,
+        others = recording.others_lists(plan.pack_version.pack(), current_user.unit_id) if plan else {}
+        return render("perform/unit.html", plan=plan, tree=tree, list_names=list_names, forms=forms, others=others,
                       drafts=drafts, recent=recent, counts=counts, frequencies=FREQUENCIES, statuses=statuses,
                       todo=todo, progress=progress, items_by_id=items_by_id,
                       period_label=status_engine.period_label(f"{as_of.year}-{as_of.month:02d}", gettext) if plan else "",
@@ -212,20 +214,44 @@ def _form_title(record: Record) -> str:
     return form.title if form else record.form_id
 
 
+def fill_unit(item_id: int | None) -> Unit:
+    """The unit a record of the current user is made for: a clerk's own unit; for a
+    holder account the unit of the plan item it records (which it must name)."""
+    if current_user.role == "unit":
+        return current_user.unit
+    if current_user.role == "holder":
+        item = PlanItem.get_or_none(PlanItem.id == item_id) if item_id else None
+        if item is None or not current_user.can_see_unit(item.plan.unit_id):
+            raise NotFound(_("事项不存在"))
+        return item.plan.unit
+    raise Forbidden(_("只有单位用户可以填报履责记录。"))
+
+
+def require_may_record(item: PlanItem | None) -> None:
+    """Refuse (403, in Chinese) a record the current user may not make: a clerk an item
+    of a list another body records, a holder account an item that is not its body's."""
+    if current_user.role == "holder":
+        if item is None or not recording.may_record(current_user, item):
+            raise Forbidden(_("此事项不由本机构记录。"))
+    elif item is not None and not recording.may_record(current_user, item):
+        pack = item.plan.pack_version.pack()
+        name = recording.recorder_name(pack, item.list_id, recording.bodies_of(item.plan.unit_id))
+        raise Forbidden(_("此事项由%(name)s记录，本单位只能查看。", name=name))
+
+
 class _Context:
     """Which form of which version, for which unit and duty, a request is about."""
 
     def __init__(self, form_id: str):
-        if current_user.role != "unit":
-            raise Forbidden(_("只有单位用户可以填报履责记录。"))
-        self.unit = current_user.unit
         item_id = request.args.get("item", "")
         if item_id and not parse_id(item_id):
             raise NotFound(_("事项不存在"))
+        self.unit = fill_unit(parse_id(item_id))
         try:
             self.item, self.version, self.form = records.fill_target(self.unit, form_id, parse_id(item_id))
         except records.NotFillable as exc:
             raise AppError(_(exc.msgid), status=exc.status, code="not_found" if exc.status == 404 else "conflict")
+        require_may_record(self.item)
         self.form_id = form_id
         self.schema = self.form.schema
 
@@ -311,8 +337,9 @@ def fill(form_id: str):
     draft = records.find_draft(current_user._get_current_object(), ctx.unit, form_id, ctx.item)
     status = 200
     plan = ctx.item.plan if ctx.item else records.current_plan(ctx.unit.id)
-    candidates = [i for i in records.items_for(ctx.unit.id, plan.year)
-                  if i.form == form_id or (ctx.item and i.id == ctx.item.id)] if plan else []
+    candidates = recording.recordable(current_user, [
+        i for i in records.items_for(ctx.unit.id, plan.year)
+        if i.form == form_id or (ctx.item and i.id == ctx.item.id)]) if plan else []
     checked = {i.id for i in candidates if i.form == form_id} | ({ctx.item.id} if ctx.item else set())
     if request.method == "POST" and _chosen_items(request.form) is not None:
         checked = set(_chosen_items(request.form))
@@ -328,7 +355,8 @@ def fill(form_id: str):
         else:
             record, errors = records.submit(user=current_user._get_current_object(), unit=ctx.unit,
                                             version=ctx.version, form_id=form_id, plan_item=ctx.item,
-                                            data=post.data, locale=_locale(), items=_chosen_items(request.form))
+                                            data=post.data, locale=_locale(), items=_chosen_items(request.form),
+                                            allowed={i.id for i in candidates})
             if record:
                 flash(_("已提交记录：%(title)s", title=ctx.form.title), "success")
                 target = url_for("perform.record", record_id=record.id)
@@ -386,7 +414,7 @@ def discard(draft_id: int):
         raise NotFound(_("草稿不存在"))
     records.discard_draft(draft)
     flash(_("草稿已删除。"), "info")
-    return redirect(url_for("perform.index"))
+    return redirect(url_for("todo.index" if current_user.role == "holder" else "perform.index"))
 
 
 def _visible_record(record_id: int) -> Record:
@@ -398,13 +426,27 @@ def _visible_record(record_id: int) -> Record:
 
 
 def _own_record(record_id: int) -> Record:
-    """A record the current user may change: its unit's user, not deleted."""
+    """A record the current user may change (``recording.may_change``), not deleted."""
     rec = _visible_record(record_id)
-    if current_user.role != "unit":
+    if current_user.role not in ("unit", "holder"):
         raise Forbidden(_("只有本单位用户可以修改或删除履责记录。"))
+    if not recording.may_change(current_user, rec):
+        raise Forbidden(_("此记录由%(name)s记录，本单位只能查看。", name=_recorded_by(rec))
+                        if current_user.role == "unit" else _("此记录不由本机构记录，不能修改或删除。"))
     if rec.is_deleted:
         raise AppError(_("记录已删除，不能再修改。"), status=409, code="conflict")
     return rec
+
+
+def _recorded_by(rec: Record) -> str:
+    """Who records ``rec`` when it is not the unit: the holder body of its author, else
+    the body (or the pack's supervisor) recording its item's list."""
+    if rec.created_by.role == "holder" and rec.created_by.holder_body_id:
+        return rec.created_by.holder_body.name
+    if rec.plan_item is not None:
+        return recording.recorder_name(rec.plan_item.plan.pack_version.pack(), rec.plan_item.list_id,
+                                       recording.bodies_of(rec.unit_id))
+    return ""
 
 
 def _item_texts(ids) -> dict[int, PlanItem]:
@@ -427,7 +469,10 @@ def _record_page(rec: Record, delete_error: str = "", status: int = 200):
     revisions = list(RecordRevision.select().where(RecordRevision.record == rec).order_by(RecordRevision.number))
     return render("perform/record.html", status=status, record=rec, form=form, form_html=html,
                   items=sorted(items.values(), key=lambda i: (i.position, i.id)), revisions=revisions,
-                  can_change=current_user.role == "unit" and not rec.is_deleted, delete_error=delete_error)
+                  can_change=not rec.is_deleted and recording.may_change(current_user, rec),
+                  recorded_by=_recorded_by(rec) if current_user.role == "unit"
+                  and not recording.may_change(current_user, rec) else "",
+                  delete_error=delete_error)
 
 
 class _EditContext:
@@ -440,6 +485,10 @@ class _EditContext:
         linked = set(records.linked_items(rec))
         self.choices = [i for i in records.items_for(rec.unit_id, self.year)
                         if i.form in (rec.form_id, "") or i.id in linked]
+        mine = {i.id for i in recording.recordable(current_user, self.choices)}
+        # Items of others' lists already linked stay shown; others cannot be added.
+        self.choices = [i for i in self.choices if i.id in mine or i.id in linked]
+        self.allowed = mine | linked
 
     def options(self, choices=None) -> dict:
         return {"locale": _locale(), "form_id": FORM_ID, "file_url": _file_url(), "choices": choices or {},
@@ -477,7 +526,8 @@ def edit(record_id: int):
     expected = parse_id(request.form.get("__revision", ""))
     try:
         revision, errors = records.revise(rec, user=current_user._get_current_object(), data=post.data, items=chosen,
-                                          reason=reason, expected_revision=expected or rec.revision, locale=_locale())
+                                          reason=reason, expected_revision=expected or rec.revision, locale=_locale(),
+                                          allowed=ctx.allowed)
     except records.Stale:
         raise AppError(_("记录已被他人修改或删除，请重新打开后再改。"), status=409, code="conflict")
     if revision is not None:
@@ -517,6 +567,8 @@ def delete(record_id: int):
     if errors:
         return _record_page(rec, delete_error=errors[0].message, status=422)
     flash(_("记录已删除（保留备查，不再计入完成情况）。"), "info")
+    if current_user.role == "holder":
+        return redirect(url_for("todo.index"))
     return redirect(url_for("perform.index") if current_user.role == "unit" else url_for("perform.records"))
 
 

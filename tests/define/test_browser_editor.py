@@ -55,7 +55,7 @@ def test_admin_edits_tries_saves_and_publishes_a_check_rule(page, login, make_us
     page.wait_for_url("**/define/packs")
     page.get_by_text("已保存为新版本").wait_for()
     row = page.locator("tr", has_text="第一议题：所有会议类型均计入")
-    assert "1.1.1" in row.inner_text() and "草稿" in row.inner_text()
+    assert "1.2.1" in row.inner_text() and "草稿" in row.inner_text()
     assert PackVersion.get_by_id(version.id).pack().item("fr-first-topic").check != FIXED
     page.screenshot(path=str(screenshot_dir / "pack-versions.png"), full_page=True)
 
@@ -64,7 +64,7 @@ def test_admin_edits_tries_saves_and_publishes_a_check_rule(page, login, make_us
     row.get_by_role("button", name="发布").click()
     page.get_by_text("已发布规则包").wait_for()
     current = PackVersion.current()
-    assert current.version == "1.1.1" and current.pack().item("fr-first-topic").check == FIXED
+    assert current.version == "1.2.1" and current.pack().item("fr-first-topic").check == FIXED
 
 
 def test_form_preview_follows_the_edited_json(page, login, make_user, version, screenshot_dir):

@@ -192,7 +192,7 @@ def test_content_hash_ignoring_version(pack):
     files = pack.to_files()
     assert editor.content_hash_ignoring_version(files) == \
         editor.content_hash_ignoring_version(editor.with_version(files, "9.9.9"))
-    assert files["rules/pack.json"]["version"] == "1.1.0"
+    assert files["rules/pack.json"]["version"] == "1.2.0"
 
 
 # --------------------------------------------------------------------------- try it

@@ -63,7 +63,7 @@ def test_form_preview_renders_the_fields_inside_a_harmless_form(admin_client, ve
 def test_editor_page_starts_from_the_stored_rule(admin_client, version):
     page = admin_client.get(_url(version, "edit")).get_data(as_text=True)
     assert 'id="editor-text"' in page and "meeting_type" in page and "hx-trigger=\"keyup changed delay:500ms" in page
-    assert "未发现问题" in page and "v1.1.1" in page and "保存为新版本" in page
+    assert "未发现问题" in page and "v1.2.1" in page and "保存为新版本" in page
 
 
 def test_check_fragment_names_line_and_column(admin_client, version):
@@ -173,14 +173,14 @@ def test_save_creates_a_new_draft_version_and_leaves_the_old_one(admin_client, v
     assert response.status_code == 302 and response.headers["Location"].endswith("/define/packs")
     new = PackVersion.select().order_by(PackVersion.id.desc()).get()
     assert new.id != version.id and new.parent_id == version.id and new.source == "editor"
-    assert new.version == "1.1.1" and new.note == "放宽第一议题的会议类型" and not new.published
+    assert new.version == "1.2.1" and new.note == "放宽第一议题的会议类型" and not new.published
     assert new.pack().item("fr-first-topic").check == LOOSER
     assert new.pack().item("fr-leader-leads-study").check == version.pack().item("fr-leader-leads-study").check
     stored_old = PackVersion.get_by_id(version.id)
     assert json.dumps(stored_old.files, sort_keys=True) == old_files and stored_old.published
     assert stored_old.pack().item("fr-first-topic").check == GOOD
     listing = admin_client.get("/define/packs").get_data(as_text=True)
-    assert "已保存为新版本" in listing and "1.1.1" in listing and "草稿" in listing
+    assert "已保存为新版本" in listing and "1.2.1" in listing and "草稿" in listing
     entry = AuditEntry.get((AuditEntry.object_type == "pack_version") & (AuditEntry.object_id == str(new.id))
                            & (AuditEntry.action == "create"))
     assert entry.actor_name == "admin" and entry.after["source"] == "editor" and entry.after["parent"] == version.id
@@ -190,7 +190,7 @@ def test_versions_keep_bumping_when_the_next_is_taken(admin_client, version):
     _save(admin_client, version, LOOSER)
     other = {">=": [{"count_if": [{"var": "records"}, {"!==": [{"var": "meeting_type"}, "支部主题党日"]}]}, {"var": "target"}]}
     _save(admin_client, version, other)
-    assert [v.version for v in PackVersion.select().order_by(PackVersion.id)] == ["1.1.0", "1.1.1", "1.1.2"]
+    assert [v.version for v in PackVersion.select().order_by(PackVersion.id)] == ["1.2.0", "1.2.1", "1.2.2"]
 
 
 def test_saving_unchanged_content_returns_the_existing_version(admin_client, version):
@@ -233,7 +233,7 @@ def test_save_applies_if_and_whole_item(admin_client, version):
     response = admin_client.post(_url(first, "save?part=item"), {"text": _text(item), "note": ""})
     assert response.status_code == 302
     second = PackVersion.select().order_by(PackVersion.id.desc()).get()
-    assert second.parent_id == first.id and second.version == "1.1.2"
+    assert second.parent_id == first.id and second.version == "1.2.2"
     assert second.pack().item("fr-first-topic").weight == 3
     assert second.pack().item("fr-first-topic").finding == "第一议题学习不足"
     assert second.note == "在线编辑：条目 fr-first-topic 的整个条目"
@@ -346,7 +346,7 @@ def test_a_version_number_taken_meanwhile_is_a_clear_409(admin_client, version, 
     from service.packs import store
 
     def taken(*args, **kwargs):
-        raise store.VersionTaken("wuze-default", "1.1.1")
+        raise store.VersionTaken("wuze-default", "1.2.1")
     monkeypatch.setattr("service.define.editor_views.store_files", taken)
     response = _save(admin_client, version, LOOSER)
     assert response.status_code == 409 and "同一版本号" in response.get_data(as_text=True)

@@ -26,10 +26,10 @@ def test_changed_content_gives_a_new_version(app, tmp_path):
     shutil.copytree(ROOT / "rules", copy_dir / "rules")
     shutil.copytree(ROOT / "forms", copy_dir / "forms")
     manifest = copy_dir / "rules" / "pack.json"
-    manifest.write_text(manifest.read_text().replace('"1.1.0"', '"1.1.1"'))
+    manifest.write_text(manifest.read_text().replace('"1.2.0"', '"1.2.1"'))
     second, created, _ = install_directory(copy_dir)
     assert created and second.id != first.id and second.content_hash != first.content_hash
-    assert second.version == "1.1.1"
+    assert second.version == "1.2.1"
 
 
 def test_a_broken_pack_is_refused_and_nothing_is_stored(app, tmp_path):
@@ -110,7 +110,7 @@ def test_other_content_under_a_stored_version_number_is_refused(app, tmp_path):
     shutil.copytree(ROOT / "forms", copy_dir / "forms")
     manifest = copy_dir / "rules" / "pack.json"
     manifest.write_text(manifest.read_text().replace('"示例区"', '"另一个区"'))
-    with pytest.raises(VersionTaken, match="已存在版本 1.1.0"):
+    with pytest.raises(VersionTaken, match="已存在版本 1.2.0"):
         install_directory(copy_dir)
     result = app.test_cli_runner().invoke(args=["pack", "install", str(copy_dir)])
     assert result.exit_code != 0 and "bump the version" in result.output
@@ -135,7 +135,7 @@ def test_the_pack_page_exports_its_items_with_their_rules(admin_client, version)
 
 def _edited_version(version, change):
     files = copy.deepcopy(version.files)
-    files["rules/pack.json"]["version"] = "1.1.1"
+    files["rules/pack.json"]["version"] = "1.2.1"
     change(files)
     with audit.acting_as(None, "test"):
         edited, _created = store_files(files, source="editor", parent=version, note="test")
@@ -153,14 +153,14 @@ def test_the_diff_page_shows_what_a_draft_changes_before_it_is_published(admin_c
     pack_page = admin_client.get(f"/define/packs/{draft.id}").get_data(as_text=True)
     assert f'href="/define/packs/{draft.id}/diff"' in pack_page and "发布前查看它改了什么" in pack_page
     page = admin_client.get(f"/define/packs/{draft.id}/diff").get_data(as_text=True)
-    assert "从 v1.1.0 到 v1.1.1" in page
+    assert "从 v1.2.0 到 v1.2.1" in page
     assert "/items/0/check" in page and "fr-first-topic" in page and "修改" in page
     assert "/items/1" in page and "删除" in page and "/version" in page
     lines = admin_client.get(f"/define/packs/{draft.id}/diff?export=csv").data.decode("utf-8-sig").splitlines()
     assert lines[0] == "文件,位置,所在条目或表单,变化,之前,之后" and len(lines) == 4
     # Compared the other way round, the removal is an addition.
     back = admin_client.get(f"/define/packs/{version.id}/diff?against={draft.id}").get_data(as_text=True)
-    assert "从 v1.1.1 到 v1.1.0" in back and "新增" in back
+    assert "从 v1.2.1 到 v1.2.0" in back and "新增" in back
 
 
 def test_the_diff_page_without_another_version_says_so(admin_client, version):
@@ -175,5 +175,5 @@ def test_the_published_version_compares_with_the_newest_other_by_default(admin_c
         files["rules/items/first-responsible.json"]["items"][0]["min_count"] = 3
     draft = _edited_version(version, change)
     page = admin_client.get(f"/define/packs/{version.id}/diff").get_data(as_text=True)
-    assert "从 v1.1.1 到 v1.1.0" in page and "/items/0/min_count" in page and "没有可比较的版本" not in page
+    assert "从 v1.2.1 到 v1.2.0" in page and "/items/0/min_count" in page and "没有可比较的版本" not in page
     assert f'<option value="{draft.id}" selected>' in page
