@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -24,7 +25,7 @@ import peewee
 from peewee import fn
 
 from .. import audit
-from ..db import database
+from ..db import database, json_default
 from ..define.models import Plan
 from ..i18n import N_
 from ..packs import periods
@@ -182,6 +183,9 @@ def _plan_versions(unit_ids: list[int], year: int) -> dict[int, int]:
     return {p.unit_id: p.pack_version_id for p in query}
 
 
+#: JSONField's own serialisation (``db.JSONField.db_value``), made once.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=json_default)
+
 #: The columns a run writes, in the order of the tuples ``_rows`` makes.
 _COLUMNS = (CheckResult.run, CheckResult.unit, CheckResult.plan_item_id, CheckResult.item_id, CheckResult.list_id,
             CheckResult.category_id, CheckResult.text, CheckResult.status, CheckResult.colour, CheckResult.count,
@@ -210,11 +214,21 @@ def _insert(rows: list[tuple]) -> None:
         return
     db = database.obj
     if isinstance(db, peewee.SqliteDatabase):
-        converters = [column.db_value for column in _COLUMNS]
+        # Only the date and the JSON need converting (the rest are ints and strings already);
+        # the JSON as JSONField writes it, through one encoder.
+        # (by name: peewee's fields overload ==, so list.index would match the first column)
+        names = [column.name for column in _COLUMNS]
+        due, data = names.index("due"), names.index("data")
+        to_date, to_json = CheckResult.due.db_value, _JSON.encode
         sql = (f'INSERT INTO "{CheckResult._meta.table_name}" ('
                + ", ".join(f'"{column.column_name}"' for column in _COLUMNS) + ") VALUES ("
                + ", ".join("?" for _ in _COLUMNS) + ")")
-        db.cursor().executemany(sql, [tuple(convert(v) for convert, v in zip(converters, row)) for row in rows])
+        converted = []
+        for row in rows:
+            row = list(row)
+            row[due], row[data] = to_date(row[due]), to_json(row[data])
+            converted.append(row)
+        db.cursor().executemany(sql, converted)
         return
     for index in range(0, len(rows), 500):
         CheckResult.insert_many(rows[index:index + 500], fields=list(_COLUMNS)).execute()
