@@ -455,34 +455,21 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
         inside.sort(key=lambda r: (r.date, r.id))
     pack_item = rules.pack_item(pack, item.item_id) if pack is not None and not item.custom else None
     rule = pack_item.check if pack_item is not None and pack_item.check is not None else COUNT_RULE
-    data = {"records": [r.data for r in inside], "period": dict(_period_info(window)), "target": target,
-            "unit": unit}
+    answers = [r.data for r in inside]
     context = {"today": as_of.isoformat()}
     error = None
     parts = rules.parts(rule)
     violation_fn = parts.violation
     try:
-        counted = _counted_by_condition(parts, inside, context)
-        if counted is not None:
-            count = len(counted)
-            met = count >= target if parts.plain else _truthy(parts.rule(data, context))
+        counted = _counted_by_condition(parts, inside, answers, context)
+        if counted is not None and parts.plain:   # the common case: the count answers the rule
+            count, met = len(counted), len(counted) >= target
         else:
-            counter = parts.count or parts.violation
-            raw = counter(data, context) if counter is not None else None
-            if parts.plain and isinstance(raw, int) and not isinstance(raw, bool):
-                met = raw >= target
+            data = {"records": answers, "period": dict(_period_info(window)), "target": target, "unit": unit}
+            if counted is not None:
+                count, met = len(counted), _truthy(parts.rule(data, context))
             else:
-                met = _truthy(parts.rule(data, context))
-            if counter is not None:
-                count = _number(raw)
-                if not count:
-                    counted = []
-                elif parts.per_record and count == len(inside):
-                    counted = inside
-                else:
-                    counted = [r for r in inside if _number(counter(dict(data, records=[r.data]), context)) > 0]
-            else:
-                count, counted = len(inside), inside
+                count, counted, met = _count_usual_way(parts, inside, data, context, target)
     except RuleError as exc:
         met, count, counted, violation_fn = False, 0, [], None
         error = (N_("检查规则无法运行：%(reason)s。"), {"reason": exc.message_zh})
@@ -518,7 +505,28 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
     return _status(base, msg, status=status, colour=colour, count=0, records=refs)
 
 
-def _counted_by_condition(parts: RuleParts, inside: list[CountedRecord], context: dict):
+def _count_usual_way(parts: RuleParts, inside: list[CountedRecord], data: dict, context: dict, target: int):
+    """(count, records counted, met) by the rule's counter over all records, then over each record
+    alone to tell which counted (when not all of them did)."""
+    counter = parts.count or parts.violation
+    raw = counter(data, context) if counter is not None else None
+    if parts.plain and isinstance(raw, int) and not isinstance(raw, bool):
+        met = raw >= target
+    else:
+        met = _truthy(parts.rule(data, context))
+    if counter is None:
+        return len(inside), inside, met
+    count = _number(raw)
+    if not count:
+        counted = []
+    elif parts.per_record and count == len(inside):
+        counted = inside
+    else:
+        counted = [r for r in inside if _number(counter(dict(data, records=[r.data]), context)) > 0]
+    return count, counted, met
+
+
+def _counted_by_condition(parts: RuleParts, inside: list[CountedRecord], answers: list, context: dict):
     """The records the count_if condition holds for, in one pass (None: count the usual way).
 
     Gives what the counter would: count_if counts the records its condition is truthy for.
@@ -529,7 +537,7 @@ def _counted_by_condition(parts: RuleParts, inside: list[CountedRecord], context
     if condition is None:
         return None
     try:
-        return [inside[i] for i in condition.matching([r.data for r in inside], context, parts.condition_cost)]
+        return [inside[i] for i in condition.matching(answers, context, parts.condition_cost)]
     except RuleError:
         return None
 

@@ -38,7 +38,7 @@ def test_the_editor_shows_the_wording_and_the_allowed_placeholders(admin_client,
     page = admin_client.get(_url(version, "edit")).get_data(as_text=True)
     assert "编辑报告模板" in page and "廉情报告" in page
     assert "{unit}{period}廉情报告" in page                      # the current wording, as JSON
-    assert "<code>{completion_rate}</code>" in page and "完成率（%，完成 ÷ 计入事项）" in page
+    assert "<code>{completion_rate}</code>" in page and "完成率（百分比，完成 ÷ 计入事项）" in page
     assert "<code>{weakest_units}</code>" not in page           # a district placeholder, not a unit's
     district = admin_client.get(_url(version, "edit", "district")).get_data(as_text=True)
     assert "<code>{weakest_units}</code>" in district and "<code>{leader}</code>" not in district
