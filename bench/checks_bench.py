@@ -17,6 +17,9 @@ Usage: python bench/checks_bench.py [--units N] [--profile] [--keep]
    ``filter``; ``count_distinct`` as a qubit custom operation over ``map``). Its results must be
    identical to ours; the ratio is its wall time over ours.
 
+Both runs also report CPU time (the machine may be shared) and the time spent inside rule calls (each
+compiled rule is wrapped in a timer; one call per item), which is the engines' own comparison; the rest
+of a run (database reads, the engine's per-item work, writing results) is the same for both.
 The last line reads ``checks: N units, T s, peak M MB, xR faster than json-logic-qubit``.
 ``--profile`` prints the top functions of our run (cProfile). ``--keep`` keeps the data file
 (``/tmp/dutyloop-checks-bench-N.sqlite3``) and reuses it next time.
