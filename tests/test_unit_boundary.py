@@ -58,7 +58,7 @@ def bureau(app, people, units, plans_published):  # noqa: F811
     return {"feed_token": own_secret, "run_id": run.id, "other_id": run.id, "finding_id": finding.id, "entry_id": entry.id,
             "unit_id": unit.id, "record_id": record.id, "file_id": stored.id, "plan_id": plan.id,
             "item_pk": item.id, "draft_id": draft.id, "version_id": plan.pack_version_id, "form_id": "talk",
-            "item_id": item.item_id}
+            "item_id": item.item_id, "kind": "unit"}
 
 
 # Arguments that name shared or the caller's own things, with a harmless value.
