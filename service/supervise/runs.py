@@ -238,9 +238,11 @@ def _insert(rows: list[tuple]) -> None:
 
 @contextlib.contextmanager
 def _cyclic_gc_paused():
-    """Python's cycle collector paused for one chunk. A chunk allocates some hundred thousand
-    acyclic objects (records' answers, statuses, rows), which reference counting frees; the
-    collector would only walk them again and again (10–20 % of a run in bench/checks_bench.py)."""
+    """Python's cycle collector paused while a chunk is read and computed. That allocates some
+    hundred thousand acyclic objects (records' answers, statuses, rows), which reference counting
+    frees; the collector would only walk them again and again (10–20 % of a run in
+    bench/checks_bench.py). Not held while writing: a transaction may wait on a lock, and the
+    collector is process-wide."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -264,14 +266,15 @@ def execute(progress: jobs.JobProgress) -> dict:
     notify = on_progress.get()
     for start in range(progress.done, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        with _cyclic_gc_paused():
+        with _cyclic_gc_paused():   # the reading and computing only: never while waiting on a lock
             by_unit = status.statuses(chunk, run.period, run.as_of, include_disabled=True, published_only=True)
             rows = _rows(run, by_unit, hashes)
-            with database.atomic():
-                CheckResult.delete().where((CheckResult.run == run.id) & CheckResult.unit.in_(chunk)).execute()
-                _insert(rows)
-                progress.advance(len(chunk))
-            del by_unit, rows
+            del by_unit
+        with database.atomic():
+            CheckResult.delete().where((CheckResult.run == run.id) & CheckResult.unit.in_(chunk)).execute()
+            _insert(rows)
+            progress.advance(len(chunk))
+        del rows
         if notify:
             notify(progress.done, len(ids))
     # Drafted findings (half-year and year-end runs), all in one transaction that first
