@@ -38,7 +38,7 @@ class JSONField(peewee.TextField):
     def db_value(self, value):
         if value is None:
             return None
-        return json.dumps(value, ensure_ascii=False, default=_json_default)
+        return json.dumps(value, ensure_ascii=False, default=json_default)
 
     def python_value(self, value):
         if value is None:
@@ -46,7 +46,8 @@ class JSONField(peewee.TextField):
         return json.loads(value)
 
 
-def _json_default(value):
+def json_default(value):
+    """Dates as ISO text (what JSONField writes for them)."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -68,6 +68,7 @@ def _path_values(app, admin_id: int) -> dict[str, list[str]]:
         "code": ["en", "zh_CN", "xx"],
         "token_id": ["1", "0"],
         "body_id": [str(HolderBody.select().order_by(HolderBody.id).first().id), "0"],
+        "kind": ["unit", "__class__", "x" * 300],
         **_review_values(),
         **_run_values(),
         **_finding_values(),
@@ -99,6 +100,8 @@ def _run_values() -> dict[str, list[str]]:
     with audit.acting_as(None, "test"):
         done = runs.run_here(runs.create_run(str(dt.date.today().year - 1), "year-end", units=codes, queue=False))
         queued = runs.create_run(str(dt.date.today().year - 1), "year-end", units=codes, queue=False)
+        # a finished quarterly run: its units' users have a 季度提醒 notice on their reminders page
+        runs.run_here(runs.create_run(f"{dt.date.today().year - 1}Q4", "quarterly", units=codes, queue=False))
     return {"run_id": [str(done.id), str(queued.id), "0"], "other_id": [str(done.id), str(queued.id)]}
 
 

@@ -64,7 +64,7 @@ def bureau(app, people, units, plans_published):  # noqa: F811
             "document_id": document.id,
             "unit_id": unit.id, "record_id": record.id, "file_id": stored.id, "plan_id": plan.id,
             "item_pk": item.id, "draft_id": draft.id, "version_id": plan.pack_version_id, "form_id": "talk",
-            "item_id": item.item_id}
+            "item_id": item.item_id, "kind": "unit"}
 
 
 # Arguments that name shared or the caller's own things, with a harmless value.

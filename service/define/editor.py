@@ -134,9 +134,9 @@ def pretty(value: Any, width: int = 88) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """What is being edited: an item part (check, applies_if, item) or a form."""
+    """What is being edited: an item part (check, applies_if, item), a form, or a report template."""
 
-    kind: str           # "item" or "form"
+    kind: str           # "item", "form" or "report" (id: unit | district, a kind of report)
     id: str
     part: str = ""      # for items: check | applies_if | item
     file: str = ""      # pack file that holds it
@@ -152,6 +152,8 @@ class Target:
         """JSON pointer of the edited value inside its file."""
         if self.kind == "form":
             return ""
+        if self.kind == "report":
+            return self.pointer
         return self.pointer if self.part == "item" else pointer_join(self.pointer, self.part)
 
 
@@ -169,14 +171,26 @@ def form_target(pack: Pack, form_id: str) -> Target | None:
     return None if form is None else Target("form", form_id, "", form.file, "")
 
 
+def report_target(kind: str) -> Target | None:
+    """The target for one report template (``unit``: 廉情报告, ``district``: 政治生态分析), or None."""
+    from ..packs.model import REPORTS_FILE
+    from ..packs.report_templates import KINDS
+
+    return Target("report", kind, "", REPORTS_FILE, f"/{kind}") if kind in KINDS else None
+
+
 def _item_index(target: Target) -> int:
     return int(target.pointer.rsplit("/", 1)[1])
 
 
 def current_value(pack: Pack, target: Target) -> Any:
-    """The stored value the editor starts from."""
+    """The stored value the editor starts from (a report template: the pack's, or the default
+    wording a pack without rules/reports.json uses)."""
     if target.kind == "form":
         return pack.files[target.file]
+    if target.kind == "report":
+        from ..packs.report_templates import templates
+        return templates(pack)[target.id]
     raw = pack.files[target.file]["items"][_item_index(target)]
     if target.part == "item":
         return raw
@@ -191,6 +205,12 @@ def edited_files(pack: Pack, target: Target, value: Any) -> dict[str, Any]:
     files = copy.deepcopy(pack.files)
     if target.kind == "form":
         files[target.file] = copy.deepcopy(value)
+        return files
+    if target.kind == "report":
+        reports = files.get(target.file)
+        reports = dict(reports) if isinstance(reports, dict) else {}
+        reports[target.id] = copy.deepcopy(value)
+        files[target.file] = reports
         return files
     items = files[target.file]["items"]
     index = _item_index(target)
@@ -308,7 +328,11 @@ def check_edit(pack: Pack, target: Target, text: str, *, whole_pack: bool = True
     result = EditCheck(value=value, problems=problems, parsed=not problems)
     if problems:
         return result
-    if target.kind == "form":
+    if target.kind == "report":
+        result.problems += report_problems(target, value)
+        if result.problems:
+            return result
+    elif target.kind == "form":
         if not isinstance(value, dict):
             result.problems.append(Problem("", "", "form-not-object", "表单定义必须是 JSON 对象",
                                            "a form schema must be a JSON object"))
@@ -365,6 +389,21 @@ def relative_problems(target: Target, problems: list[Problem]) -> list[Problem]:
             p = Problem("", p.pointer[len(prefix):], p.code, p.message_zh, p.message_en)
         out.append(p)
     return out
+
+
+def report_problems(target: Target, value: Any) -> list[Problem]:
+    """An edited report template against reports.schema.json, then its placeholders (pointers
+    relative to the template)."""
+    from ..packs.check import report_template_problems
+    from ..packs.validation import validate_files
+
+    if not isinstance(value, dict):
+        return [Problem("", "", "report-not-object", "报告模板必须是 JSON 对象：{\"title\": …, \"sections\": […]}",
+                        "a report template must be a JSON object: {\"title\": …, \"sections\": […]}")]
+    found = [p for p in validate_files({target.file: {target.id: value}}) if p.file == target.file]
+    if not found:
+        found = report_template_problems(target.id, value)
+    return relative_problems(target, found)
 
 
 def item_schema_problems(pack: Pack, target: Target, value: Any) -> list[Problem]:

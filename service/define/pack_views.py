@@ -15,6 +15,7 @@ from markupsafe import Markup
 from ..auth.access import role_required
 from ..i18n import N_
 from ..packs.diff import ADDED, CHANGED, REMOVED, REORDERED, describe, diff_files
+from ..packs.report_templates import templates
 from ..packs.store import PackVersion, publish
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
@@ -29,6 +30,8 @@ from .models import FREQUENCIES
 log = logging.getLogger(__name__)
 
 SOURCES = {"install": N_("安装"), "editor": N_("在线编辑"), "import": N_("导入")}
+#: The report templates a pack holds (rules/reports.json), edited on their own page.
+REPORT_LABELS = {"unit": N_("廉情报告"), "district": N_("政治生态分析")}
 
 
 @bp.get("/packs")
@@ -124,7 +127,7 @@ def pack(version_id: int):
     return render("define/pack.html", version=version, pack=pack, items=items, list_filter=list_filter,
                   tree=_tree(pack, items), lists={lst.id: lst for lst in pack.lists},
                   categories={c.id: c.name for c in pack.categories},
-                  frequencies=FREQUENCIES)
+                  frequencies=FREQUENCIES, report_labels=REPORT_LABELS, report_templates=templates(pack))
 
 
 def _json(rule) -> str:
@@ -208,4 +211,4 @@ def publish_version(version_id: int):
     return redirect(url_for("define.packs"))
 
 
-from . import editor_views  # noqa: E402,F401  (registers the editing routes on bp)
+from . import editor_views, report_editor_views  # noqa: E402,F401  (register the editing routes on bp)

@@ -118,23 +118,31 @@ def _unique_ids(pack: Pack) -> list[Problem]:
     return problems
 
 
+def report_template_problems(kind: str, template) -> list[Problem]:
+    """Unknown placeholders in one report template (pointers below ``/<kind>`` of rules/reports.json)."""
+    problems = []
+    if not isinstance(template, dict):
+        return problems
+    texts = [("/title", template.get("title"))]
+    sections = template.get("sections")
+    for index, section in enumerate(sections if isinstance(sections, list) else []):
+        if isinstance(section, dict):
+            texts += [(f"/sections/{index}/heading", section.get("heading")),
+                      (f"/sections/{index}/text", section.get("text"))]
+    for pointer, text in texts:
+        for name in unknown_placeholders(text, kind) if isinstance(text, str) else ():
+            problems.append(Problem(REPORTS_FILE, f"/{kind}{pointer}", "report-unknown-placeholder",
+                                    f"不认识的占位符 {{{name}}}(会原样印出;可用的占位符见 docs/supervise.md)",
+                                    f"unknown placeholder {{{name}}} (printed as written; see docs/supervise.md)"))
+    return problems
+
+
 def _reports(files: dict, pack: Pack) -> list[Problem]:
     """Report templates name only known placeholders; the portraits' radar list exists."""
     problems = []
     templates = files.get(REPORTS_FILE)
     for kind, template in (templates.items() if isinstance(templates, dict) else ()):
-        if not isinstance(template, dict):
-            continue
-        texts = [("/title", template.get("title"))]
-        for index, section in enumerate(template.get("sections") or []):
-            if isinstance(section, dict):
-                texts += [(f"/sections/{index}/heading", section.get("heading")),
-                          (f"/sections/{index}/text", section.get("text"))]
-        for pointer, text in texts:
-            for name in unknown_placeholders(text, kind) if isinstance(text, str) else ():
-                problems.append(Problem(REPORTS_FILE, f"/{kind}{pointer}", "report-unknown-placeholder",
-                                        f"不认识的占位符 {{{name}}}(会原样印出;可用的占位符见 docs/supervise.md)",
-                                        f"unknown placeholder {{{name}}} (printed as written; see docs/supervise.md)"))
+        problems += report_template_problems(kind, template)
     portraits = (files.get(MANIFEST_FILE) or {}).get("portraits") if isinstance(files.get(MANIFEST_FILE), dict) else None
     radar = portraits.get("radar_list") if isinstance(portraits, dict) else None
     if isinstance(radar, str) and radar not in {lst.id for lst in pack.lists}:

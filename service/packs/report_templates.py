@@ -13,29 +13,31 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import N_
 from .model import REPORTS_FILE, Pack
 
 KINDS = ("unit", "district")
-#: What each placeholder stands for (docs/supervise.md lists them for template writers).
+#: What each placeholder stands for (docs/supervise.md lists them for template writers; the
+#: pack editor shows them, translated, beside a template).
 PLACEHOLDERS = {
     "unit": {
-        "unit": "单位名称", "unit_code": "单位编码", "leader": "一把手姓名", "leader_post": "一把手职务",
-        "district": "区（清单包的 district）", "period": "期间（如 2025年、2025年第二季度）",
-        "as_of": "统计截至日期", "date": "报告生成日期", "completion_rate": "完成率（%，完成 ÷ 计入事项）",
-        "done_items": "完成事项数", "counted_items": "计入事项数（完成、部分完成、未完成）",
-        "failed_items": "未完成和部分完成事项数", "failed_list": "未完成事项（最多 5 项）",
-        "weakest_categories": "完成率最低的类别（最多 3 个，带完成率）",
-        "findings": "期内发现问题数（已确认）", "open_findings": "尚未销号问题数", "overdue_findings": "整改逾期问题数",
-        "closed_findings": "已销号问题数", "talks": "廉政谈话/约谈次数", "talk_records": "谈心谈话记录数",
-        "review_score": "最近一次已公布的述责述廉评议得分", "warning": "预警等级",
+        "unit": N_("单位名称"), "unit_code": N_("单位编码"), "leader": N_("一把手姓名"), "leader_post": N_("一把手职务"),
+        "district": N_("区（清单包的 district）"), "period": N_("期间（如 2025年、2025年第二季度）"),
+        "as_of": N_("统计截至日期"), "date": N_("报告生成日期"), "completion_rate": N_("完成率（百分比，完成 ÷ 计入事项）"),
+        "done_items": N_("完成事项数"), "counted_items": N_("计入事项数（完成、部分完成、未完成）"),
+        "failed_items": N_("未完成和部分完成事项数"), "failed_list": N_("未完成事项（最多 5 项）"),
+        "weakest_categories": N_("完成率最低的类别（最多 3 个，带完成率）"),
+        "findings": N_("期内发现问题数（已确认）"), "open_findings": N_("尚未销号问题数"), "overdue_findings": N_("整改逾期问题数"),
+        "closed_findings": N_("已销号问题数"), "talks": N_("廉政谈话/约谈次数"), "talk_records": N_("谈心谈话记录数"),
+        "review_score": N_("最近一次已公布的述责述廉评议得分"), "warning": N_("预警等级"),
     },
     "district": {
-        "district": "区（清单包的 district）", "period": "期间", "as_of": "统计截至日期", "date": "报告生成日期",
-        "units": "单位数", "completion_rate": "全区完成率（%）", "weakest_categories": "全区完成率最低的类别",
-        "weakest_units": "完成率最低的单位（最多 5 个）", "red_units": "红色预警单位数",
-        "yellow_units": "黄色预警单位数", "findings": "期内发现问题数", "open_findings": "尚未销号问题数",
-        "overdue_findings": "整改逾期问题数", "closed_findings": "已销号问题数", "talks": "廉政谈话/约谈次数",
-        "talk_records": "谈心谈话记录数",
+        "district": N_("区（清单包的 district）"), "period": N_("期间"), "as_of": N_("统计截至日期"), "date": N_("报告生成日期"),
+        "units": N_("单位数"), "completion_rate": N_("全区完成率（百分比）"), "weakest_categories": N_("全区完成率最低的类别"),
+        "weakest_units": N_("完成率最低的单位（最多 5 个）"), "red_units": N_("红色预警单位数"),
+        "yellow_units": N_("黄色预警单位数"), "findings": N_("期内发现问题数"), "open_findings": N_("尚未销号问题数"),
+        "overdue_findings": N_("整改逾期问题数"), "closed_findings": N_("已销号问题数"), "talks": N_("廉政谈话/约谈次数"),
+        "talk_records": N_("谈心谈话记录数"),
     },
 }
 PLACEHOLDER = re.compile(r"\{([a-z_]{1,40})\}")

@@ -134,8 +134,32 @@ def notices(user: User, today: dt.date) -> list[Notice]:
     return sorted(found, key=lambda n: (ALERT_COLOURS.index(n.colour), n.status.due or "", n.status.plan_item_id))
 
 
+# --------------------------------------------------------------------------- other stages' notices
+
+#: Notices other stages derive for a unit user, shown with the reminders (the same page, bell and
+#: read marks): name -> callable(user, today) giving objects with a ``key`` (unique, prefixed,
+#: up to 200 characters) and a ``read`` flag this module sets. 督责 registers its quarterly-run
+#: notices (``supervise.reminders``); this module does not import the stages after it.
+SOURCES: dict = {}
+
+
+def register_source(name: str, source) -> None:
+    """Add (or replace) a source of notices (idempotent: an app made twice registers once)."""
+    SOURCES[name] = source
+
+
+def other_notices(user: User, today: dt.date) -> list:
+    """Every registered source's notices for ``user``, each marked read or not for this user."""
+    found = [n for source in SOURCES.values() for n in source(user, today)]
+    read = read_keys(user, [n.key for n in found])
+    for notice in found:
+        notice.read = notice.key in read
+    return found
+
+
 def unread_count(user: User, today: dt.date) -> int:
-    return sum(not n.read for n in notices(user, today))
+    """Unread reminders and unread notices of other stages (the bell's number)."""
+    return sum(not n.read for n in notices(user, today)) + sum(not n.read for n in other_notices(user, today))
 
 
 def read_keys(user: User, keys: list[str]) -> set[str]:
@@ -164,8 +188,8 @@ def mark_read(user: User, keys: list[str]) -> int:
 
 
 def mark_notices_read(user: User, today: dt.date, keys: list[str] | None = None) -> int:
-    """Mark the user's current reminders read: those named in ``keys``, or all of them.
-    A key that is not one of the user's reminders now is ignored (nothing else is stored)."""
-    current = [n.key for n in notices(user, today)]
+    """Mark the user's current reminders and other notices read: those named in ``keys``, or all
+    of them. A key that is not one of the user's notices now is ignored (nothing else is stored)."""
+    current = [n.key for n in notices(user, today)] + [n.key for n in other_notices(user, today)]
     wanted = current if keys is None else [k for k in current if k in set(keys)]
     return mark_read(user, wanted)

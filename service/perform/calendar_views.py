@@ -177,19 +177,27 @@ def notifications():
 
 
 def _notifications_page(user, block: str = "content"):
-    found = calendar.notices(user, today())
+    day = today()
+    found = calendar.notices(user, day)
+    others = calendar.other_notices(user, day)   # 督责's quarterly-run notices
     fmt = wanted_format()
     if fmt:
+        rows = [[_("履职月历提醒"), _(engine.COLOURS[n.colour]), n.status.text, _(n.status.status_label), n.status.due,
+                 engine.period_label(n.status.window, gettext), explain(n.status), n.read] for n in found]
+        for notice in others:
+            source = _("%(period)s季度提醒", period=engine.period_label(notice.run.period, gettext))
+            rows += [[source, _(engine.COLOURS[s.colour]) if s.colour else "", s.text, _(s.status_label), s.due,
+                      engine.period_label(s.window, gettext), explain(s), notice.read] for s in notice.items]
         return export(fmt, _("%(unit)s履责提醒", unit=user.unit.name),
-                      [_("颜色"), _("事项"), _("状态"), _("截止日期"), _("计数期间"), _("说明"), _("已读")],
-                      ([_(engine.COLOURS[n.colour]), n.status.text, _(n.status.status_label), n.status.due,
-                        engine.period_label(n.status.window, gettext), explain(n.status), n.read] for n in found))
-    plan_items = {i.id: i for i in PlanItem.select().where(
-        PlanItem.id.in_([n.status.plan_item_id for n in found] or [0]))}
-    g.reminder_count = sum(not n.read for n in found)  # the bell on this page: no second computation
+                      [_("来源"), _("颜色"), _("事项"), _("状态"), _("截止日期"), _("计数期间"), _("说明"), _("已读")],
+                      rows)
+    wanted = [n.status.plan_item_id for n in found] + [s.plan_item_id for n in others for s in n.items]
+    plan_items = {i.id: i for i in PlanItem.select().where(PlanItem.id.in_(wanted or [0]))}
+    unread = sum(not n.read for n in found) + sum(not n.read for n in others)
+    g.reminder_count = unread  # the bell on this page: no second computation
     return render("perform/notifications.html", block=block, oob_bell=block == "notices", notices=found,
-                  plan_items=plan_items, others=recording.others_for_unit(user.unit_id),
-                  unread=sum(not n.read for n in found), colour_labels=engine.COLOURS,
+                  run_notices=others, plan_items=plan_items, others=recording.others_for_unit(user.unit_id),
+                  unread=unread, colour_labels=engine.COLOURS,
                   status_labels=engine.STATUSES)
 
 

@@ -19,11 +19,12 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from ..db import database
 from ..define.models import Plan, PlanItem
 from ..i18n import N_
+from ..logic.compiler import size_of
 from ..logic.errors import RuleError
 from ..packs import periods
 from ..packs.evaluate import RuleCache
@@ -80,7 +81,31 @@ class CountedRecord:
     data: dict
 
     def ref(self) -> dict:
-        return {"id": self.id, "form_id": self.form_id, "date": self.date.isoformat() if self.date else None}
+        """The record as a status lists it (id, form, date); made once per record, since a record
+        linked to several items is listed by each (read-only: statuses share it)."""
+        ref = self.__dict__.get("_ref")
+        if ref is None:
+            ref = self.__dict__["_ref"] = {"id": self.id, "form_id": self.form_id,
+                                           "date": self.date.isoformat() if self.date else None}
+        return ref
+
+
+class _PlanItem:
+    """The fields of a plan item the engine reads, from a raw row (``statuses`` reads thousands:
+    peewee model instances cost more than evaluating their rules)."""
+
+    __slots__ = ("id", "plan_id", "item_id", "list_id", "category_id", "text", "frequency", "min_count", "due",
+                 "due_date", "custom", "enabled", "disabled_reason")
+    FIELDS = (PlanItem.id, PlanItem.plan, PlanItem.item_id, PlanItem.list_id, PlanItem.category_id, PlanItem.text,
+              PlanItem.frequency, PlanItem.min_count, PlanItem.due, PlanItem.due_date, PlanItem.custom,
+              PlanItem.enabled, PlanItem.disabled_reason)
+
+    def __init__(self, row):
+        (self.id, self.plan_id, self.item_id, self.list_id, self.category_id, self.text, self.frequency,
+         self.min_count, due, due_date, custom, enabled, self.disabled_reason) = row
+        self.due = json.loads(due) if isinstance(due, (str, bytes)) else due
+        self.due_date = _date(due_date)
+        self.custom, self.enabled = bool(custom), bool(enabled)
 
 
 @dataclass
@@ -174,8 +199,9 @@ def is_msg(value) -> bool:
             and isinstance(value[1], dict))
 
 
+@functools.lru_cache(maxsize=4096)
 def period_msg(period: str) -> Msg:
-    """The period as a message: 2022年5月, 2022年第二季度, 2022年上半年, 2022年."""
+    """The period as a message: 2022年5月, 2022年第二季度, 2022年上半年, 2022年 (cached: read it, never change it)."""
     kind, year, first, _ = periods.parse_period(period)
     if kind == "month":
         return (N_("%(year)s年%(month)s月"), {"year": year, "month": first})
@@ -306,12 +332,53 @@ def _violation_expression(rule: Any):
     return None
 
 
+def _record_condition(counter: Any):
+    """``cond`` of a counter ``{"count_if": [{"var": "records"}, cond]}``, else None.
+
+    Such a count is, by count_if's definition, the number of records ``cond`` holds for
+    (each record is the data ``cond`` sees): one pass of ``cond`` over the records gives
+    both the count and the records counted. Conditions that read outer scopes (``val``
+    with levels) are left to the whole counter.
+    """
+    if not (isinstance(counter, dict) and len(counter) == 1 and "count_if" in counter):
+        return None
+    args = counter["count_if"]
+    if not (isinstance(args, list) and len(args) == 2 and args[0] == {"var": "records"}) or args[1] is None:
+        return None
+    stack = [args[1]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "val" in node:
+                return None
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return args[1]
+
+
+class RuleParts(NamedTuple):
+    """A check rule compiled for the engine: the rule, its count (or violation) expression,
+    and, when the count is a plain ``count_if`` over the records, its condition on one record."""
+
+    rule: Callable
+    count: Callable | None
+    violation: Callable | None
+    per_record: bool       # the counter counts each record at most once
+    plain: bool            # the rule is just "count >= target": the count answers it
+    condition: Any = None  # cond of count_if over records: ``.matching(record data, context, cost)``
+    condition_rule: Any = None
+    condition_cost: int = 0  # work units per record, as count_if charges them (size_of + 1)
+    source: Any = None
+
+
+
 class Rules:
     """Compiled check rules and their count expressions, per pack content (safe to share)."""
 
     def __init__(self):
         self.cache = RuleCache()
-        self._parts: dict[int, tuple] = {}
+        self._parts: dict[int, RuleParts] = {}
         self._items: dict[int, dict] = {}
 
     def pack_item(self, pack: Pack, item_id: str):
@@ -322,10 +389,11 @@ class Rules:
             index = self._items[id(pack)] = (pack, {i.id: i for i in pack.items})
         return index[1].get(item_id)
 
-    def parts(self, rule: Any) -> tuple:
-        """(compiled rule, compiled count expression or None, compiled violation expression or None)."""
+    def parts(self, rule: Any) -> RuleParts:
+        """The rule's ``RuleParts`` (compiled once per rule object)."""
         key = id(rule)
-        if key not in self._parts:
+        found = self._parts.get(key)
+        if found is None or found.source is not rule:
             count = _count_expression(rule)
             violation = _violation_expression(rule) if count is None else None
             counter = count if count is not None else violation
@@ -334,10 +402,13 @@ class Rules:
             per_record = isinstance(counter, dict) and next(iter(counter), None) in ("count_if", "count_distinct")
             # The most common rule is just "count ≥ target": the count answers it, no second run.
             plain = isinstance(rule, dict) and list(rule) == [">="] and rule[">="][0] is count
-            self._parts[key] = (self.cache.get(rule),
-                                self.cache.get(count) if count is not None else None,
-                                self.cache.get(violation) if violation is not None else None, per_record, plain, rule)
-        return self._parts[key][:5]
+            condition = _record_condition(counter)
+            found = self._parts[key] = RuleParts(
+                self.cache.get(rule), self.cache.get(count) if count is not None else None,
+                self.cache.get(violation) if violation is not None else None, per_record, plain,
+                self.cache.get(condition) if condition is not None else None, condition,
+                size_of(condition) + 1 if condition is not None else 0, rule)
+        return found
 
 
 def _number(value) -> int:
@@ -348,13 +419,14 @@ def _number(value) -> int:
 
 def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[CountedRecord], *,
              pack: Pack | None, unit: dict, unit_id: int | None = None, rules: Rules | None = None,
-             thresholds: Thresholds | None = None) -> ItemStatus:
+             thresholds: Thresholds | None = None, ordered: bool = False) -> ItemStatus:
     """The status of one plan item (see the module docstring and docs/perform.md).
 
     ``records`` are the records that count for the item (its links, not
     deleted), of any date: the window is applied here. ``pack`` is the plan's
     pack version (for the check rule and the thresholds); ``unit`` the unit's
     profile, as check rules see it, ``unit_id`` its id (default: read from the item's plan).
+    ``ordered``: the records come by date, then id, already.
     """
     check_period(period)
     rules = rules or Rules()
@@ -379,31 +451,25 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
                        status="not_due", colour=None, count=0)
     last = min(end, as_of)
     inside = [r for r in records if r.date is not None and start <= r.date <= last]
-    inside.sort(key=lambda r: (r.date, r.id))
+    if not ordered:
+        inside.sort(key=lambda r: (r.date, r.id))
     pack_item = rules.pack_item(pack, item.item_id) if pack is not None and not item.custom else None
     rule = pack_item.check if pack_item is not None and pack_item.check is not None else COUNT_RULE
-    data = {"records": [r.data for r in inside], "period": dict(_period_info(window)), "target": target,
-            "unit": unit}
+    answers = [r.data for r in inside]
     context = {"today": as_of.isoformat()}
     error = None
+    parts = rules.parts(rule)
+    violation_fn = parts.violation
     try:
-        compiled, count_fn, violation_fn, at_most_once, plain = rules.parts(rule)
-        counter = count_fn or violation_fn
-        raw = counter(data, context) if counter is not None else None
-        if plain and isinstance(raw, int) and not isinstance(raw, bool):
-            met = raw >= target
+        counted = _counted_by_condition(parts, inside, answers, context)
+        if counted is not None and parts.plain:   # the common case: the count answers the rule
+            count, met = len(counted), len(counted) >= target
         else:
-            met = _truthy(compiled(data, context))
-        if counter is not None:
-            count = _number(raw)
-            if not count:
-                counted = []
-            elif at_most_once and count == len(inside):
-                counted = inside
+            data = {"records": answers, "period": dict(_period_info(window)), "target": target, "unit": unit}
+            if counted is not None:
+                count, met = len(counted), _truthy(parts.rule(data, context))
             else:
-                counted = [r for r in inside if _number(counter(dict(data, records=[r.data]), context)) > 0]
-        else:
-            count, counted = len(inside), inside
+                count, counted, met = _count_usual_way(parts, inside, data, context, target)
     except RuleError as exc:
         met, count, counted, violation_fn = False, 0, [], None
         error = (N_("检查规则无法运行：%(reason)s。"), {"reason": exc.message_zh})
@@ -437,6 +503,43 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
     msg = (N_("%(status)s：%(where)s尚无符合要求的记录，目标 %(target)s 次；%(when)s"),
            {"status": (STATUSES[status], {}), "where": where, "target": target, "when": when})
     return _status(base, msg, status=status, colour=colour, count=0, records=refs)
+
+
+def _count_usual_way(parts: RuleParts, inside: list[CountedRecord], data: dict, context: dict, target: int):
+    """(count, records counted, met) by the rule's counter over all records, then over each record
+    alone to tell which counted (when not all of them did)."""
+    counter = parts.count or parts.violation
+    raw = counter(data, context) if counter is not None else None
+    if parts.plain and isinstance(raw, int) and not isinstance(raw, bool):
+        met = raw >= target
+    else:
+        met = _truthy(parts.rule(data, context))
+    if counter is None:
+        return len(inside), inside, met
+    count = _number(raw)
+    if not count:
+        counted = []
+    elif parts.per_record and count == len(inside):
+        counted = inside
+    else:
+        counted = [r for r in inside if _number(counter(dict(data, records=[r.data]), context)) > 0]
+    return count, counted, met
+
+
+def _counted_by_condition(parts: RuleParts, inside: list[CountedRecord], answers: list, context: dict):
+    """The records the count_if condition holds for, in one pass (None: count the usual way).
+
+    Gives what the counter would: count_if counts the records its condition is truthy for.
+    A condition that fails on a record gives None, and the whole counter then runs and
+    reports the failure as it always has.
+    """
+    condition = parts.condition
+    if condition is None:
+        return None
+    try:
+        return [inside[i] for i in condition.matching(answers, context, parts.condition_cost)]
+    except RuleError:
+        return None
 
 
 def _status(base: dict, msg: Msg, **fields) -> ItemStatus:
@@ -490,48 +593,56 @@ def statuses(unit_ids: Iterable[int], period: str, as_of: dt.date, *, include_di
 
 
 def _statuses_chunk(chunk, year, period, as_of, out, rules_by_version, include_disabled, published_only):
+    # Raw rows throughout: peewee's model instances and per-value conversion (dates from text
+    # above all) would cost more than the rules themselves over a district's records.
     query = (Plan.select(Plan.id, Plan.unit, Plan.pack_version)
              .where(Plan.unit.in_(chunk) & (Plan.year == year)))
     if published_only:
         query = query.where(Plan.status == "published")
-    plans = {p.id: p for p in query}
+    plans = {plan_id: (unit_id, version_id) for plan_id, unit_id, version_id in database.execute(query)}
     if not plans:
         return
-    profiles = {u.id: u.profile() for u in Unit.select().where(Unit.id.in_([p.unit_id for p in plans.values()]))}
-    items_query = (PlanItem.select().where(PlanItem.plan.in_(list(plans)))
+    profiles = {u.id: u.profile() for u in Unit.select().where(Unit.id.in_(sorted({u for u, _ in plans.values()})))}
+    items_query = (PlanItem.select(*_PlanItem.FIELDS).where(PlanItem.plan.in_(list(plans)))
                    .order_by(PlanItem.plan, PlanItem.position, PlanItem.id))
     if not include_disabled:
         items_query = items_query.where(PlanItem.enabled == True)  # noqa: E712
-    items = list(items_query)
+    items = [_PlanItem(row) for row in database.execute(items_query)]
     starts = {_date(periods.period_start(window_of(f, period))) for f in {i.frequency for i in items}}
     first = min(starts) if starts else _date(periods.period_start(period))
     last = min(as_of, _date(periods.period_end(str(year))))
-    linked: dict[int, list[int]] = {}
-    records: dict[int, CountedRecord] = {}
+    # linked[plan item id]: the records that count for it, by date then id (the order evaluate wants)
+    linked: dict[int, list[CountedRecord]] = {}
     if items and first <= last:
         window = ((Record.unit.in_(chunk)) & Record.deleted_at.is_null()
                   & (Record.record_date >= first) & (Record.record_date <= last))
-        # Raw rows: peewee's per-value conversion (dates from text above all) would cost more
-        # than the rules themselves over a district's records.
+        links: dict[int, list[int]] = {}
         for record_id, item_id in database.execute(
                 RecordItem.select(RecordItem.record, RecordItem.plan_item).join(Record).where(window)):
-            linked.setdefault(item_id, []).append(record_id)
-        for record_id, form_id, day, data in database.execute(
-                Record.select(Record.id, Record.form_id, Record.record_date, Record.data).where(window)):
-            records[record_id] = CountedRecord(record_id, form_id, _date(day),
-                                               json.loads(data) if isinstance(data, (str, bytes)) else data)
-    versions = {p.pack_version_id for p in plans.values()}
+            links.setdefault(record_id, []).append(item_id)
+        records = [CountedRecord(record_id, form_id, _date(day),
+                                 json.loads(data) if isinstance(data, (str, bytes)) else data)
+                   for record_id, form_id, day, data in database.execute(
+                       Record.select(Record.id, Record.form_id, Record.record_date, Record.data).where(window))
+                   if record_id in links]
+        records.sort(key=lambda r: (r.date, r.id))
+        for record in records:
+            for item_id in links[record.id]:
+                found = linked.get(item_id)
+                if found is None:
+                    linked[item_id] = [record]
+                else:
+                    found.append(record)
+    versions = {version_id for _, version_id in plans.values()}
     packs = {v.id: v.pack() for v in PackVersion.select(*PackVersion.light_fields())
              .where(PackVersion.id.in_(sorted(versions)))}
     thresholds = {version_id: Thresholds.of(pack) for version_id, pack in packs.items()}
     for item in items:
-        plan = plans[item.plan_id]
-        version_id = plan.pack_version_id
+        unit_id, version_id = plans[item.plan_id]
         rules = rules_by_version.get(version_id) or rules_by_version.setdefault(version_id, Rules())
-        counted = [records[r] for r in linked.get(item.id, ()) if r in records]
-        out[plan.unit_id].append(evaluate(item, period, as_of, counted, pack=packs.get(version_id),
-                                          unit=profiles.get(plan.unit_id, {}), unit_id=plan.unit_id,
-                                          rules=rules, thresholds=thresholds.get(version_id)))
+        out[unit_id].append(evaluate(item, period, as_of, linked.get(item.id, ()), pack=packs.get(version_id),
+                                     unit=profiles.get(unit_id, {}), unit_id=unit_id, rules=rules,
+                                     thresholds=thresholds.get(version_id), ordered=True))
 
 
 def unit_status(unit_id: int, period: str, as_of: dt.date, **kwargs) -> list[ItemStatus]:

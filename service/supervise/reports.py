@@ -38,6 +38,13 @@ def _render(kind: str, template: dict, values: dict[str, str]) -> tuple[str, lis
     return fill(template.get("title", ""), values), sections
 
 
+def with_template(report: Report, template: dict) -> Report:
+    """The same report (same figures, same tables) worded by another template: the pack
+    editor's preview of wording not yet saved."""
+    title, sections = _render(report.kind, template, report.values)
+    return Report(report.kind, report.period, title, sections, report.values, report.tables)
+
+
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:g}%"
 

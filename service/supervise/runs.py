@@ -14,9 +14,12 @@ says which items changed between two runs and why.
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import gc
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -24,7 +27,7 @@ import peewee
 from peewee import fn
 
 from .. import audit
-from ..db import database
+from ..db import database, json_default
 from ..define.models import Plan
 from ..i18n import N_
 from ..packs import periods
@@ -182,6 +185,9 @@ def _plan_versions(unit_ids: list[int], year: int) -> dict[int, int]:
     return {p.unit_id: p.pack_version_id for p in query}
 
 
+#: JSONField's own serialisation (``db.JSONField.db_value``), made once.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=json_default)
+
 #: The columns a run writes, in the order of the tuples ``_rows`` makes.
 _COLUMNS = (CheckResult.run, CheckResult.unit, CheckResult.plan_item_id, CheckResult.item_id, CheckResult.list_id,
             CheckResult.category_id, CheckResult.text, CheckResult.status, CheckResult.colour, CheckResult.count,
@@ -210,14 +216,40 @@ def _insert(rows: list[tuple]) -> None:
         return
     db = database.obj
     if isinstance(db, peewee.SqliteDatabase):
-        converters = [column.db_value for column in _COLUMNS]
+        # Only the date and the JSON need converting (the rest are ints and strings already);
+        # the JSON as JSONField writes it, through one encoder.
+        # (by name: peewee's fields overload ==, so list.index would match the first column)
+        names = [column.name for column in _COLUMNS]
+        due, data = names.index("due"), names.index("data")
+        to_date, to_json = CheckResult.due.db_value, _JSON.encode
         sql = (f'INSERT INTO "{CheckResult._meta.table_name}" ('
                + ", ".join(f'"{column.column_name}"' for column in _COLUMNS) + ") VALUES ("
                + ", ".join("?" for _ in _COLUMNS) + ")")
-        db.cursor().executemany(sql, [tuple(convert(v) for convert, v in zip(converters, row)) for row in rows])
+        converted = []
+        for row in rows:
+            row = list(row)
+            row[due], row[data] = to_date(row[due]), to_json(row[data])
+            converted.append(row)
+        db.cursor().executemany(sql, converted)
         return
     for index in range(0, len(rows), 500):
         CheckResult.insert_many(rows[index:index + 500], fields=list(_COLUMNS)).execute()
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Python's cycle collector paused while a chunk is read and computed. That allocates some
+    hundred thousand acyclic objects (records' answers, statuses, rows), which reference counting
+    frees; the collector would only walk them again and again (10–20 % of a run in
+    bench/checks_bench.py). Not held while writing: a transaction may wait on a lock, and the
+    collector is process-wide."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @jobs.job_kind(JOB_KIND, resumable=True)
@@ -234,12 +266,15 @@ def execute(progress: jobs.JobProgress) -> dict:
     notify = on_progress.get()
     for start in range(progress.done, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        by_unit = status.statuses(chunk, run.period, run.as_of, include_disabled=True, published_only=True)
-        rows = _rows(run, by_unit, hashes)
+        with _cyclic_gc_paused():   # the reading and computing only: never while waiting on a lock
+            by_unit = status.statuses(chunk, run.period, run.as_of, include_disabled=True, published_only=True)
+            rows = _rows(run, by_unit, hashes)
+            del by_unit
         with database.atomic():
             CheckResult.delete().where((CheckResult.run == run.id) & CheckResult.unit.in_(chunk)).execute()
             _insert(rows)
             progress.advance(len(chunk))
+        del rows
         if notify:
             notify(progress.done, len(ids))
     # Drafted findings (half-year and year-end runs), all in one transaction that first

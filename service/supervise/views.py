@@ -18,10 +18,13 @@ from ..web.ids import parse_id
 from ..web.paging import paged
 from ..web.render import is_htmx, render
 from ..accountability.models import Finding
-from . import drafts, runs
+from ..perform import calendar as perform_calendar
+from . import drafts, reminders, runs
 from .models import CheckResult, CheckRun
 
 bp = Blueprint("supervise", __name__, url_prefix="/supervise")
+# Quarterly runs' notices to units go with the 履责 reminders (page, bell, read marks).
+perform_calendar.register_source("supervise.quarterly", reminders.notices_for)
 
 STAGE = {"key": "supervise", "title": N_("督责"), "summary": N_("季度一提醒、半年一梳理、年底一检查")}
 STAFF = ("admin", "inspector")
