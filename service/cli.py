@@ -66,13 +66,14 @@ user_cli = click.Group("user", help="Accounts.")
 
 @user_cli.command("create")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["admin", "inspector", "unit"]), required=True)
+@click.option("--role", type=click.Choice(["admin", "inspector", "unit", "holder"]), required=True)
 @click.option("--name", "display_name", help="Display name (default: the username).")
 @click.option("--unit", "unit_code", help="Unit code, required for --role unit.")
+@click.option("--body", "body_name", help="The supervising body's or department's name, required for --role holder.")
 @click.option("--password", help="Password (default: prompt; '-' reads one line from stdin).")
 @with_appcontext
 @needs_schema
-def user_create(username, role, display_name, unit_code, password):
+def user_create(username, role, display_name, unit_code, body_name, password):
     """Create an account."""
     from . import audit
     from .auth.admin import validate_account
@@ -85,13 +86,18 @@ def user_create(username, role, display_name, unit_code, password):
     unit = Unit.get_or_none(Unit.code == unit_code) if unit_code else None
     if unit_code and unit is None:
         raise click.ClickException(f"no unit with code {unit_code!r}")
+    from .holders.models import HolderBody
+    body = HolderBody.get_or_none(HolderBody.name == body_name) if body_name else None
+    if body_name and body is None:
+        raise click.ClickException(f"no supervising body named {body_name!r} (see /admin/holders/)")
     errors = validate_account(username, display_name or username, role,
-                              str(unit.id) if unit else None, password)
+                              str(unit.id) if unit else None, password, body_id=str(body.id) if body else None)
     if errors:
         raise click.ClickException("; ".join(f"{k}: {v}" for k, v in errors.items()))
     with audit.acting_as(None, "cli"):
         user = audit.create(User, username=username, display_name=display_name or username, role=role,
-                            unit=unit if role == "unit" else None, password_hash=User.hash_password(password))
+                            unit=unit if role == "unit" else None, holder_body=body if role == "holder" else None,
+                            password_hash=User.hash_password(password))
     click.echo(f"created user {user.username} ({role})")
 
 

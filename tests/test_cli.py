@@ -18,6 +18,24 @@ def test_user_create_rejects_bad_input(app):
     assert result.exit_code != 0 and "no unit" in result.output
 
 
+def test_user_create_makes_a_holder_account_of_a_body(app):
+    from service import audit
+    from service.holders.models import HolderBody
+    with audit.acting_as(None, "test"):
+        body = audit.create(HolderBody, name="区纪委监委第一派驻纪检监察组", kind="supervising-body")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "create", "paizhu", "--role", "holder", "--password", "long-password"])
+    assert result.exit_code != 0 and "监督单位用户必须选择所属监督单位" in result.output
+    result = runner.invoke(args=["user", "create", "paizhu", "--role", "holder", "--body", "没有这个单位",
+                                 "--password", "long-password"])
+    assert result.exit_code != 0 and "no supervising body" in result.output
+    result = runner.invoke(args=["user", "create", "paizhu", "--role", "holder", "--body", body.name,
+                                 "--password", "long-password"])
+    assert result.exit_code == 0, result.output
+    made = User.get(User.username == "paizhu")
+    assert (made.role, made.holder_body_id, made.unit_id) == ("holder", body.id, None)
+
+
 def test_demo_loads_units_and_accounts_once(app):
     app.config["DEMO_PASSWORD"] = "demo-password"
     runner = app.test_cli_runner()

@@ -117,15 +117,19 @@ def notice_key(item: engine.ItemStatus) -> str:
 
 
 def notices(user: User, today: dt.date) -> list[Notice]:
-    """The reminders of ``user``'s unit as of ``today``, 红 first, then by due date,
-    each marked read or not for this user. Staff (no unit) have none."""
+    """The reminders of ``user``'s unit as of ``today`` for the items the unit records itself,
+    红 first, then by due date, each marked read or not for this user. Staff (no unit) have none."""
     if not user.unit_id:
         return []
+    from ..holders.recording import others_for_unit
+    # Items another body records (监督责任, 职能监督责任) are shown read-only on the unit's pages;
+    # reminding the clerk of work the clerk may not record would only be noise.
+    others = others_for_unit(user.unit_id)
     found, keys = [], set()
     for year, month in (shift(today.year, today.month, 0), shift(today.year, today.month, -1)):
         for item in engine.unit_status(user.unit_id, month_id(year, month), today, include_disabled=False):
             key = notice_key(item)
-            if item.colour in ALERT_COLOURS and key not in keys:
+            if item.colour in ALERT_COLOURS and key not in keys and item.list_id not in others:
                 keys.add(key)
                 found.append(Notice(key, item))
     read = read_keys(user, [n.key for n in found])
