@@ -70,13 +70,22 @@ def _pg_schema(worker_id) -> str:
     """A PostgreSQL schema of this worker's own, migrated once per session."""
     schema = f"dutyloop_test_{worker_id}".replace("-", "_")
     admin = open_database(TEST_DATABASE_URL)
-    admin.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    admin.execute_sql(f'CREATE SCHEMA "{schema}"')
-    admin.close()
-    db = open_database(_pg_url(schema))
-    upgrade(db)
-    db.close()
+    # One worker at a time: dropping a schema left by an earlier run while another worker's
+    # migrations create objects using the same extensions and types can deadlock in the catalog.
+    admin.execute_sql("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
+    try:
+        admin.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.execute_sql(f'CREATE SCHEMA "{schema}"')
+        db = open_database(_pg_url(schema))
+        upgrade(db)
+        db.close()
+    finally:
+        admin.execute_sql("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK,))
+        admin.close()
     return schema
+
+
+_SETUP_LOCK = 0x6475_7474  # "dutt": the test workers' schema setup (the migrations' own lock differs)
 
 
 def _pg_url(schema: str) -> str:

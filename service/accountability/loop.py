@@ -152,8 +152,8 @@ def leader_loop(unit: Unit, year: int, today: dt.date, *, staff: bool) -> Loop:
     figures = None
     if dt.date(year, 1, 1) <= today:
         figures = pt.period_figures([unit.id], str(year), today).get(unit.id)
-        if figures is not None and not figures.overall.counted and figures.source == "engine":
-            figures = None if plan is None or plan.status != "published" else figures
+        if figures is not None and not figures.overall.counted:
+            figures = None  # nothing counts yet (no published plan, or nothing due): no rate to show
     runs = _runs(unit.id, year)
     documents = []
     if staff:

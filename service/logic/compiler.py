@@ -170,6 +170,15 @@ class Compiler:
         return None, collect_one
 
 
+def _as_rule_error(exc: Exception) -> RuleError:
+    """What a rule author is told of a Python error raised while a rule ran: never the error itself."""
+    if isinstance(exc, RecursionError):
+        return limit("data nested too deeply to process")
+    if isinstance(exc, MemoryError):
+        return limit("out of memory")
+    return RuleEvalError("Invalid Arguments", f"evaluation failed: {type(exc).__name__}")  # a bug, not the rule's
+
+
 class CompiledRule:
     """A rule compiled once; call it with data (and context) to evaluate."""
 
@@ -191,12 +200,8 @@ class CompiledRule:
                                    self._first_check, None, None, data, None, None])
         except RuleError:
             raise
-        except RecursionError:
-            raise limit("data nested too deeply to process") from None
-        except MemoryError:
-            raise limit("out of memory") from None
-        except Exception as exc:  # a bug must not leak a Python error to rule authors
-            raise RuleEvalError("Invalid Arguments", f"evaluation failed: {type(exc).__name__}") from exc
+        except Exception as exc:
+            raise _as_rule_error(exc) from exc
 
     def matching(self, items: list, context=None, cost: int = 1) -> list[int]:
         """Indexes of the ``items`` for which the rule is truthy, each item being the data.
@@ -219,12 +224,8 @@ class CompiledRule:
                     found.append(index)
         except RuleError:
             raise
-        except RecursionError:
-            raise limit("data nested too deeply to process") from None
-        except MemoryError:
-            raise limit("out of memory") from None
-        except Exception as exc:  # a bug must not leak a Python error to rule authors
-            raise RuleEvalError("Invalid Arguments", f"evaluation failed: {type(exc).__name__}") from exc
+        except Exception as exc:
+            raise _as_rule_error(exc) from exc
         return found
 
     def explain(self, data=None, context=None) -> dict:

@@ -12,6 +12,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accountability import register
 from ..auth.access import role_required
 from ..packs import periods
 from ..perform import status as engine
@@ -98,17 +99,11 @@ def issue_district_report():
 
 
 def _day(name: str, errors: dict) -> dt.date | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
     try:
-        value = dt.date.fromisoformat(raw)
-        if 1900 <= value.year <= 2999:
-            return value
-    except ValueError:
-        pass
-    errors[name] = _("日期格式不正确，应为 YYYY-MM-DD。")
-    return None
+        return register._date(request.args.get(name))  # the findings register's reading of a day
+    except (ValueError, TypeError):
+        errors[name] = _("日期格式不正确，应为 YYYY-MM-DD。")
+        return None
 
 
 def list_filters() -> tuple[dict, dict]:

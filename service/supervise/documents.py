@@ -22,6 +22,7 @@ from peewee import JOIN
 
 from .. import audit
 from ..accountability import states
+from ..auth.models import User
 from ..i18n import N_
 from ..packs.store import PackVersion
 from ..perform import status as engine
@@ -135,7 +136,11 @@ def query(*, kind: str | None = None, units: list[int] | None = None, period: st
     成效统计 count with this one query). ``kind`` is a kind or ``report`` (every report kind);
     with ``units`` the district's analyses (no unit) are left out. Days are whole UTC days, as the
     findings register's closing dates."""
-    q = IssuedDocument.select(IssuedDocument, Unit).join(Unit, JOIN.LEFT_OUTER).switch(IssuedDocument)
+    # Unit, issuer and pack version joined: the list and its export show all three on every row.
+    q = (IssuedDocument.select(IssuedDocument, Unit, User, PackVersion)
+         .join(Unit, JOIN.LEFT_OUTER).switch(IssuedDocument)
+         .join(User).switch(IssuedDocument)
+         .join(PackVersion, JOIN.LEFT_OUTER).switch(IssuedDocument))
     if kind:
         q = q.where(IssuedDocument.kind.in_(KIND_FILTERS.get(kind, (kind,))))
     if units:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ..holders.recording import others_for_unit
 from ..perform import status as engine
 from ..tasks.models import Job
 from .models import CheckResult, CheckRun
@@ -76,13 +77,16 @@ def unit_notices(unit_id: int, today: dt.date) -> list[RunNotice]:
     candidates = (CheckRun.select(CheckRun, Job).join(Job)
                   .where((CheckRun.kind == KIND) & (Job.state == "done") & (Job.finished_at >= since))
                   .order_by(Job.finished_at.desc(), CheckRun.id.desc()))
+    # Items another body records (监督责任, 职能监督责任) are not the unit's to finish (docs/perform.md).
+    others = list(others_for_unit(unit_id))
     notices, periods_seen = [], set()
     for run in candidates:
         if run.period in periods_seen or unit_id not in (run.unit_ids or []):
             continue
         rows = list(CheckResult.select(CheckResult.id, CheckResult.status, CheckResult.explanation, CheckResult.data)
                     .where((CheckResult.run == run.id) & (CheckResult.unit == unit_id)
-                           & CheckResult.status.in_(UNFINISHED)).order_by(CheckResult.id))
+                           & CheckResult.status.in_(UNFINISHED) & CheckResult.list_id.not_in(others))
+                    .order_by(CheckResult.id))
         if not rows and not CheckResult.select().where((CheckResult.run == run.id)
                                                        & (CheckResult.unit == unit_id)).exists():
             continue   # checked, but no published plan: nothing to say

@@ -41,9 +41,11 @@ def _run(period, kind, codes, *, run_it=True) -> CheckRun:
 
 
 def _unfinished(run, unit) -> list[str]:
+    """The run's unfinished items of the unit, of the lists the unit records itself."""
     return sorted(r.item_id for r in CheckResult.select().where(
         (CheckResult.run == run.id) & (CheckResult.unit == unit.id)
-        & CheckResult.status.in_(reminders.UNFINISHED)))
+        & CheckResult.status.in_(reminders.UNFINISHED)
+        & CheckResult.list_id.not_in(("supervision", "functional-supervision"))))
 
 
 def test_a_quarterly_run_notifies_each_checked_unit_of_its_unfinished_items(unit_plans, units, clerks, record,
@@ -59,6 +61,11 @@ def test_a_quarterly_run_notifies_each_checked_unit_of_its_unfinished_items(unit
     # exactly the run's stored results that are not done, most urgent first
     assert sorted(s.item_id for s in notice.items) == _unfinished(run, units["street"]) != []
     assert "fr-check-quarterly" not in {s.item_id for s in notice.items}
+    # others' items (监督责任, 职能监督责任) are unfinished too, but not the unit's to do
+    assert CheckResult.select().where((CheckResult.run == run.id) & (CheckResult.unit == units["street"].id)
+                                      & CheckResult.status.in_(reminders.UNFINISHED)
+                                      & (CheckResult.list_id == "supervision")).exists()
+    assert not {s.list_id for s in notice.items} & {"supervision", "functional-supervision"}
     assert "fr-check-quarterly" in {s.item_id for s in soe[0].items}
     order = [reminders._ORDER[s.status] for s in notice.items]
     assert order == sorted(order)
