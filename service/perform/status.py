@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, NamedTuple
 
-from ..db import database
+import peewee
+from peewee import fn
+
+from ..db import database, loads
 from ..define.models import Plan, PlanItem
 from ..i18n import N_
 from ..logic.compiler import size_of
@@ -71,23 +73,23 @@ class Thresholds:
         return cls(max(soon, now), now)
 
 
-@dataclass
 class CountedRecord:
-    """What the engine needs of a record: its id, form, date and answers."""
+    """What the engine needs of a record: its id, form, date and answers, and ``ref``, the record
+    as a status lists it (id, form, date). ``ref`` is made once per record, since a record linked
+    to several items is listed by each (read-only: statuses share it)."""
 
-    id: int
-    form_id: str
-    date: dt.date | None
-    data: dict
+    __slots__ = ("id", "form_id", "date", "data", "ref")
 
-    def ref(self) -> dict:
-        """The record as a status lists it (id, form, date); made once per record, since a record
-        linked to several items is listed by each (read-only: statuses share it)."""
-        ref = self.__dict__.get("_ref")
-        if ref is None:
-            ref = self.__dict__["_ref"] = {"id": self.id, "form_id": self.form_id,
-                                           "date": self.date.isoformat() if self.date else None}
-        return ref
+    def __init__(self, id: int, form_id: str, date: dt.date | None, data: dict):
+        self.id, self.form_id, self.date, self.data = id, form_id, date, data
+        self.ref = {"id": id, "form_id": form_id, "date": date.isoformat() if date else None}
+
+    def __repr__(self) -> str:
+        return f"CountedRecord({self.id!r}, {self.form_id!r}, {self.date!r})"
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, CountedRecord)
+                and (self.id, self.form_id, self.date, self.data) == (other.id, other.form_id, other.date, other.data))
 
 
 class _PlanItem:
@@ -103,7 +105,7 @@ class _PlanItem:
     def __init__(self, row):
         (self.id, self.plan_id, self.item_id, self.list_id, self.category_id, self.text, self.frequency,
          self.min_count, due, due_date, custom, enabled, self.disabled_reason) = row
-        self.due = json.loads(due) if isinstance(due, (str, bytes)) else due
+        self.due = loads(due) if isinstance(due, (str, bytes)) else due
         self.due_date = _date(due_date)
         self.custom, self.enabled = bool(custom), bool(enabled)
 
@@ -185,12 +187,16 @@ def render(msg, translate=None) -> str:
     return text % params if params else text
 
 
+_CONTAINERS = (tuple, list, dict)
+
+
 def _as_json(msg):
-    """A message as JSON keeps it (tuples as lists), so stored and fresh results compare equal."""
-    if isinstance(msg, (tuple, list)):
-        return [_as_json(v) for v in msg]
+    """A message as JSON keeps it (tuples as lists), so stored and fresh results compare equal.
+    (Recurses into containers only: every check result has one, with a dozen leaves.)"""
     if isinstance(msg, dict):
-        return {k: _as_json(v) for k, v in msg.items()}
+        return {k: _as_json(v) if isinstance(v, _CONTAINERS) else v for k, v in msg.items()}
+    if isinstance(msg, (tuple, list)):
+        return [_as_json(v) if isinstance(v, _CONTAINERS) else v for v in msg]
     return msg
 
 
@@ -419,14 +425,16 @@ def _number(value) -> int:
 
 def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[CountedRecord], *,
              pack: Pack | None, unit: dict, unit_id: int | None = None, rules: Rules | None = None,
-             thresholds: Thresholds | None = None, ordered: bool = False) -> ItemStatus:
+             thresholds: Thresholds | None = None, ordered: bool = False,
+             within: tuple[dt.date, dt.date] | None = None) -> ItemStatus:
     """The status of one plan item (see the module docstring and docs/perform.md).
 
     ``records`` are the records that count for the item (its links, not
     deleted), of any date: the window is applied here. ``pack`` is the plan's
     pack version (for the check rule and the thresholds); ``unit`` the unit's
     profile, as check rules see it, ``unit_id`` its id (default: read from the item's plan).
-    ``ordered``: the records come by date, then id, already.
+    ``ordered``: the records come by date, then id, already. ``within``: (first, last) day
+    between which every record is dated (none is tested again when the window holds them all).
     """
     check_period(period)
     rules = rules or Rules()
@@ -450,9 +458,12 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
                               {"period": label, "start": start.isoformat(), "due": due.isoformat()}),
                        status="not_due", colour=None, count=0)
     last = min(end, as_of)
-    inside = [r for r in records if r.date is not None and start <= r.date <= last]
-    if not ordered:
-        inside.sort(key=lambda r: (r.date, r.id))
+    if ordered and within is not None and start <= within[0] and within[1] <= last:
+        inside = records if isinstance(records, list) else list(records)   # read only below
+    else:
+        inside = [r for r in records if r.date is not None and start <= r.date <= last]
+        if not ordered:
+            inside.sort(key=lambda r: (r.date, r.id))
     pack_item = rules.pack_item(pack, item.item_id) if pack is not None and not item.custom else None
     rule = pack_item.check if pack_item is not None and pack_item.check is not None else COUNT_RULE
     answers = [r.data for r in inside]
@@ -473,7 +484,7 @@ def evaluate(item: PlanItem, period: str, as_of: dt.date, records: Iterable[Coun
     except RuleError as exc:
         met, count, counted, violation_fn = False, 0, [], None
         error = (N_("检查规则无法运行：%(reason)s。"), {"reason": exc.message_zh})
-    refs = [r.ref() for r in counted]
+    refs = [r.ref for r in counted]
     prohibition = target == 0 and violation_fn is not None
     where = (N_("%(period)s（截至 %(as_of)s）"), {"period": label, "as_of": last.isoformat()}) if last < end else label
     numbers = {"where": where, "count": count, "target": target}
@@ -611,26 +622,24 @@ def _statuses_chunk(chunk, year, period, as_of, out, rules_by_version, include_d
     starts = {_date(periods.period_start(window_of(f, period))) for f in {i.frequency for i in items}}
     first = min(starts) if starts else _date(periods.period_start(period))
     last = min(as_of, _date(periods.period_end(str(year))))
-    # linked[plan item id]: the records that count for it, by date then id (the order evaluate wants)
-    linked: dict[int, list[CountedRecord]] = {}
+    # linked[plan item id as text]: the records that count for it, by date then id (the order
+    # evaluate wants). One query gives each record with its links as text ("12,13,14"): a
+    # district's records are linked to some 2.5 million plan items in a year, and a row per link
+    # through Python cost more than the rules.
+    linked: dict[str, list[CountedRecord]] = {}
     if items and first <= last:
-        window = ((Record.unit.in_(chunk)) & Record.deleted_at.is_null()
-                  & (Record.record_date >= first) & (Record.record_date <= last))
-        links: dict[int, list[int]] = {}
-        for record_id, item_id in database.execute(
-                RecordItem.select(RecordItem.record, RecordItem.plan_item).join(Record).where(window)):
-            links.setdefault(record_id, []).append(item_id)
-        records = [CountedRecord(record_id, form_id, _date(day),
-                                 json.loads(data) if isinstance(data, (str, bytes)) else data)
-                   for record_id, form_id, day, data in database.execute(
-                       Record.select(Record.id, Record.form_id, Record.record_date, Record.data).where(window))
-                   if record_id in links]
-        records.sort(key=lambda r: (r.date, r.id))
-        for record in records:
-            for item_id in links[record.id]:
-                found = linked.get(item_id)
+        query = (Record.select(Record.id, Record.form_id, Record.record_date, Record.data, _links_of(Record.id))
+                 .where((Record.unit.in_(chunk)) & Record.deleted_at.is_null()
+                        & (Record.record_date >= first) & (Record.record_date <= last))
+                 .order_by(Record.record_date, Record.id))
+        for record_id, form_id, day, data, links in database.execute(query):
+            if not links:
+                continue
+            record = CountedRecord(record_id, form_id, _date(day), loads(data) if isinstance(data, (str, bytes)) else data)
+            for key in links.split(","):
+                found = linked.get(key)
                 if found is None:
-                    linked[item_id] = [record]
+                    linked[key] = [record]
                 else:
                     found.append(record)
     versions = {version_id for _, version_id in plans.values()}
@@ -640,9 +649,18 @@ def _statuses_chunk(chunk, year, period, as_of, out, rules_by_version, include_d
     for item in items:
         unit_id, version_id = plans[item.plan_id]
         rules = rules_by_version.get(version_id) or rules_by_version.setdefault(version_id, Rules())
-        out[unit_id].append(evaluate(item, period, as_of, linked.get(item.id, ()), pack=packs.get(version_id),
+        out[unit_id].append(evaluate(item, period, as_of, linked.get(str(item.id), ()), pack=packs.get(version_id),
                                      unit=profiles.get(unit_id, {}), unit_id=unit_id, rules=rules,
-                                     thresholds=thresholds.get(version_id), ordered=True))
+                                     thresholds=thresholds.get(version_id), ordered=True, within=(first, last)))
+
+
+def _links_of(record_id):
+    """The ids of the plan items a record is linked to, as text "12,13,14" (a subquery)."""
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
+        joined = fn.string_agg(RecordItem.plan_item.cast("text"), ",")
+    else:
+        joined = fn.group_concat(RecordItem.plan_item, ",")
+    return RecordItem.select(joined).where(RecordItem.record == record_id)
 
 
 def unit_status(unit_id: int, period: str, as_of: dt.date, **kwargs) -> list[ItemStatus]:

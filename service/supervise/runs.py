@@ -19,7 +19,6 @@ import contextvars
 import gc
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -27,7 +26,7 @@ import peewee
 from peewee import fn
 
 from .. import audit
-from ..db import database, json_default
+from ..db import database, dumps
 from ..define.models import Plan
 from ..i18n import N_
 from ..packs import periods
@@ -185,9 +184,6 @@ def _plan_versions(unit_ids: list[int], year: int) -> dict[int, int]:
     return {p.unit_id: p.pack_version_id for p in query}
 
 
-#: JSONField's own serialisation (``db.JSONField.db_value``), made once.
-_JSON = json.JSONEncoder(ensure_ascii=False, default=json_default)
-
 #: The columns a run writes, in the order of the tuples ``_rows`` makes.
 _COLUMNS = (CheckResult.run, CheckResult.unit, CheckResult.plan_item_id, CheckResult.item_id, CheckResult.list_id,
             CheckResult.category_id, CheckResult.text, CheckResult.status, CheckResult.colour, CheckResult.count,
@@ -217,11 +213,11 @@ def _insert(rows: list[tuple]) -> None:
     db = database.obj
     if isinstance(db, peewee.SqliteDatabase):
         # Only the date and the JSON need converting (the rest are ints and strings already);
-        # the JSON as JSONField writes it, through one encoder.
+        # the JSON as JSONField writes it.
         # (by name: peewee's fields overload ==, so list.index would match the first column)
         names = [column.name for column in _COLUMNS]
         due, data = names.index("due"), names.index("data")
-        to_date, to_json = CheckResult.due.db_value, _JSON.encode
+        to_date, to_json = CheckResult.due.db_value, dumps
         sql = (f'INSERT INTO "{CheckResult._meta.table_name}" ('
                + ", ".join(f'"{column.column_name}"' for column in _COLUMNS) + ") VALUES ("
                + ", ".join("?" for _ in _COLUMNS) + ")")
