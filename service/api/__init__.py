@@ -17,7 +17,7 @@ from ..web.ids import MAX_ID, IdConverter
 from .base import Api
 
 GROUPS = ("units", "packs", "plans", "records", "files", "reviews", "status", "checks", "findings",
-          "statistics", "documents")
+          "statistics", "documents", "portraits")
 
 DESCRIPTION = """\
 The 五责闭环监督平台 (dutyloop) API. Authenticate with a personal API token
