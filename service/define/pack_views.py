@@ -13,10 +13,12 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..auth.access import role_required
+from ..holders.recording import recorder_words
 from ..i18n import N_
 from ..packs.diff import ADDED, CHANGED, REMOVED, REORDERED, describe, diff_files
 from ..packs.report_templates import templates
 from ..packs.store import PackVersion, publish
+from ..perform.status import render as render_msg
 from ..web.errors import NotFound
 from ..web.export import export, wanted_format
 from ..web.ids import parse_id
@@ -115,17 +117,18 @@ def pack(version_id: int):
         lists = {lst.id: lst.name for lst in pack.lists}
         categories = {c.id: c.name for c in pack.categories}
         forms = {fid: f.title for fid, f in pack.forms.items()}
+        recorders = _recorders(pack)
         return export(fmt, f"{version.name} v{version.version}",
-                      [_("编号"), _("责任清单"), _("类别"), _("事项"), _("责任主体"), _("频次"), _("目标次数"),
+                      [_("编号"), _("责任清单"), _("类别"), _("事项"), _("责任主体"), _("由谁记录"), _("频次"), _("目标次数"),
                        _("佐证表单"), _("权重"), _("监督主体"), _("适用范围"), _("检查规则"), _("问题表述"),
                        _("适用规则（JSON）"), _("检查规则（JSON）")],
                       ([i.id, lists.get(i.list, i.list), categories.get(i.category, i.category), i.text, i.holder,
-                        _(FREQUENCIES.get(i.frequency, i.frequency)), i.min_count, forms.get(i.form, i.form),
+                        recorders.get(i.list, ""), _(FREQUENCIES.get(i.frequency, i.frequency)), i.min_count, forms.get(i.form, i.form),
                         i.weight, i.supervisor, item_applies(pack, i).text, item_check(pack, i).text, i.finding,
                         "" if i.applies_if is None else _json(i.applies_if), _json(i.check)]
                        for i in _in_tree_order(pack, items)))
     return render("define/pack.html", version=version, pack=pack, items=items, list_filter=list_filter,
-                  tree=_tree(pack, items), lists={lst.id: lst for lst in pack.lists},
+                  tree=_tree(pack, items), lists={lst.id: lst for lst in pack.lists}, recorders=_recorders(pack),
                   categories={c.id: c.name for c in pack.categories},
                   frequencies=FREQUENCIES, report_labels=REPORT_LABELS, report_templates=templates(pack))
 
@@ -137,6 +140,11 @@ def _json(rule) -> str:
 def _in_tree_order(pack, items) -> list:
     """The items as the page lists them: by list, then category, then pack order."""
     return [item for cats in _tree(pack, items).values() for cat_items in cats.values() for item in cat_items]
+
+
+def _recorders(pack) -> dict[str, str]:
+    """List id → who records its items, in words (the pack's ``recorded_by``, or the default)."""
+    return {lst.id: render_msg(recorder_words(lst), _) for lst in pack.lists}
 
 
 def _tree(pack, items) -> "OrderedDict":

@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..define.models import Plan, PlanItem
-from ..packs.model import Pack
+from ..i18n import N_
+from ..packs.model import RECORDED_BY, Pack
 from ..units.models import Unit
-from .models import HolderBody, HolderBodyUnit
+from .models import DEPARTMENTS, HolderBody, HolderBodyUnit
 
 UNIT = ("unit", "")
 
@@ -38,14 +39,31 @@ def bodies_of(unit_id: int) -> list[HolderBody]:
 
 
 def recorder_name(pack: Pack, list_id: str, bodies: list[HolderBody]) -> str:
-    """Who records the list for a unit, as the clerk reads it: the name of the body set
-    for the unit, else the pack's ``supervisor`` text of the list (else its ``holder``)."""
+    """Who records the list for a unit, as the clerk reads it: the names of the bodies set
+    for the unit (each that records it, by name: a unit may have two 派驻组 of the kind), else
+    the pack's ``supervisor`` text of the list (else its ``holder``)."""
     kind, department = pack.recorder_of(list_id)
-    body = next((b for b in bodies if b.records(kind, department)), None)
-    if body is not None:
-        return body.name
+    names = [b.name for b in bodies if b.records(kind, department)]
+    if names:
+        return "、".join(names)
     found = pack.duty_list(list_id)
     return (found.supervisor or found.holder) if found else ""
+
+
+def recorder_words(duty_list) -> tuple[str, dict]:
+    """Who records a pack's list, in words (a message: msgid, params), saying when the pack
+    does not say and the documented default applies (``DutyList.recorder``)."""
+    kind, department = duty_list.recorder
+    if kind == "unit":
+        words = (N_("本单位记录"), {})
+    elif kind == "department":
+        name = (DEPARTMENTS[department], {}) if department in DEPARTMENTS else department or "—"
+        words = (N_("由职能部门（%(department)s）记录"), {"department": name})
+    else:
+        words = (N_("由监督机构（派驻纪检监察组、纪工委）记录"), {})
+    if duty_list.recorded_by not in RECORDED_BY:
+        return (N_("%(words)s（规则包未写明，按默认）"), {"words": words})
+    return words
 
 
 def others_lists(pack: Pack, unit_id: int) -> dict[str, str]:

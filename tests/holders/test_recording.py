@@ -52,6 +52,33 @@ def test_a_pack_can_give_a_list_to_another_department():
     assert Pack.from_files(files).recorder_of("dual-duty") == ("department", "publicity")
 
 
+def test_who_records_each_list_in_words():
+    from service.perform.status import render
+    pack = load_pack(ROOT)
+    words = {lst.id: render(recording.recorder_words(lst)) for lst in pack.lists}
+    assert words == {"main-body": "本单位记录", "first-responsible": "本单位记录", "dual-duty": "本单位记录",
+                     "supervision": "由监督机构（派驻纪检监察组、纪工委）记录",
+                     "functional-supervision": "由职能部门（组织部）记录"}
+    files = pack.to_files()
+    for entry in files["rules/lists.json"]:
+        entry.pop("recorded_by", None)
+        entry.pop("department", None)
+    old = Pack.from_files(files)
+    assert render(recording.recorder_words(old.duty_list("supervision"))) == \
+        "由监督机构（派驻纪检监察组、纪工委）记录（规则包未写明，按默认）"
+    assert render(recording.recorder_words(old.duty_list("main-body"))) == "本单位记录（规则包未写明，按默认）"
+
+
+def test_the_pack_page_and_its_export_say_who_records_each_list(admin_client, version):
+    page = admin_client.get(f"/define/packs/{version.id}").get_data(as_text=True)
+    assert "由监督机构（派驻纪检监察组、纪工委）记录" in page and "由职能部门（组织部）记录" in page
+    exported = admin_client.get(f"/define/packs/{version.id}?export=csv").get_data(as_text=True)
+    assert "由谁记录" in exported.splitlines()[0] and "由职能部门（组织部）记录" in exported
+    admin_client.post("/language/en")
+    english = admin_client.get(f"/define/packs/{version.id}").get_data(as_text=True)
+    assert "由职能部门" not in english and "Organisation department" in english
+
+
 @pytest.mark.parametrize("change", [
     {"recorded_by": "department"},                              # which department?
     {"recorded_by": "unit", "department": "organization"},      # a department for the unit's own list
@@ -271,3 +298,16 @@ def test_admin_creates_a_body_with_its_units_audited_and_exported(app, admin_cli
     assert user.status_code == 302
     from service.auth.models import User
     assert User.get(User.username == "xcb").can_see_unit(units["street"].id)
+
+
+def test_the_clerk_reads_every_body_that_records_a_list_for_the_unit(bodies, units, version):
+    from service.holders.admin import set_scope
+    from service.holders.models import HolderBody
+    with audit.acting_as(None, "test"):
+        set_scope(bodies["bureau_group"], [units["bureau"].id, units["street"].id])
+    others = recording.others_lists(version.pack(), units["street"].id)
+    assert others["supervision"] == "区纪委监委第一派驻纪检监察组、区纪委监委第二派驻纪检监察组"
+    assert others["functional-supervision"] == "区委组织部"
+    with audit.acting_as(None, "test"):
+        audit.update(HolderBody.get_by_id(bodies["group"].id), active=False)
+    assert recording.others_lists(version.pack(), units["street"].id)["supervision"] == "区纪委监委第二派驻纪检监察组"
