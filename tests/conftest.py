@@ -74,6 +74,10 @@ def _pg_schema(worker_id) -> str:
     # migrations create objects using the same extensions and types can deadlock in the catalog.
     admin.execute_sql("SELECT pg_advisory_lock(%s)", (_SETUP_LOCK,))
     try:
+        # Extensions where no worker's schema is: the migrations create pg_trgm in the first
+        # schema on their search path, and dropping that worker's schema (a new run, a worker
+        # restarted) would then drop every other worker's trigram indexes with it.
+        admin.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
         admin.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         admin.execute_sql(f'CREATE SCHEMA "{schema}"')
         db = open_database(_pg_url(schema))

@@ -104,9 +104,17 @@ def _copy_rows(source: _Source, url: str, backend: str) -> None:
                 db.execute_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
                 for table in tables:
                     db.execute_sql(f'INSERT INTO "{table}" SELECT * FROM "{source.schema}"."{table}"')
+                # The columns owning a sequence, from the catalogue itself: information_schema's
+                # column_default deparses every column default with pg_get_expr, which locks each
+                # table it looks at, other workers' ones included, and two workers doing this
+                # after their TRUNCATEs deadlocked.
                 serials = db.execute_sql(
-                    "SELECT table_name, column_name FROM information_schema.columns "
-                    "WHERE table_schema = current_schema() AND column_default LIKE 'nextval(%%'").fetchall()
+                    "SELECT t.relname, a.attname FROM pg_class s"
+                    " JOIN pg_depend d ON d.objid = s.oid AND d.classid = 'pg_class'::regclass"
+                    "  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
+                    " JOIN pg_class t ON t.oid = d.refobjid"
+                    " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+                    " WHERE s.relkind = 'S' AND t.relnamespace = current_schema()::regnamespace").fetchall()
                 for table, column in serials:
                     db.execute_sql(f'SELECT setval(pg_get_serial_sequence(%s, %s), '
                                    f'COALESCE((SELECT MAX("{column}") FROM "{table}"), 0) + 1, false)',

@@ -123,7 +123,7 @@ def test_the_pack_page_exports_its_items_with_their_rules(admin_client, version)
     from openpyxl import load_workbook
     text = admin_client.get(f"/define/packs/{version.id}?export=csv").data.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("编号,责任清单,类别,事项,责任主体,频次,目标次数,佐证表单,权重,监督主体,适用范围,检查规则,问题表述")
+    assert lines[0].startswith("编号,责任清单,类别,事项,责任主体,由谁记录,频次,目标次数,佐证表单,权重,监督主体,适用范围,检查规则,问题表述")
     assert len(lines) - 1 == len(version.pack().items)
     assert "所有单位" in text and '{""in"":[""征地拆迁"",{""var"":""tags""}]}' in text
     first_list = version.pack().lists[0]
