@@ -40,16 +40,33 @@ def pytest_collection_modifyitems(config, items):
     for PostgreSQL too): what differs between the backends is below the pages and
     is walked on both by the client tests (hostile sweep, unit boundary, API contract);
     a second Chromium pass doubled the suite's longest tests for no new finding."""
-    if os.environ.get("BROWSER_ON_ALL_BACKENDS") == "1":
-        return
+    every_backend = os.environ.get("BROWSER_ON_ALL_BACKENDS") == "1"
     kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_postgresql = callspec is not None and callspec.params.get("database_url") == "postgresql"
-        (dropped if on_postgresql and "browser" in item.fixturenames else kept).append(item)
+        drop = on_postgresql and (("browser" in item.fixturenames and not every_backend)
+                                  or not _wanted_on_postgresql(item, callspec))
+        (dropped if drop else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def _wanted_on_postgresql(item, callspec) -> bool:
+    """``@pytest.mark.postgresql_with(name=[values])``: on PostgreSQL, only the cases whose
+    parameter ``name`` is one of ``values`` (a walk repeated per role needs PostgreSQL's
+    own hazards, types and text, found once, not once per role)."""
+    marker = item.get_closest_marker("postgresql_with")
+    if marker is None:
+        return True
+    return all(callspec.params.get(name) in values for name, values in marker.kwargs.items())
+
+
+def many(examples: int) -> int:
+    """``max_examples`` of a slow property test: all of them locally, a fifth in CI (whose
+    runs are derandomised: the same first examples every time, so a fifth loses little)."""
+    return max(20, examples // 5) if os.environ.get("CI") else examples
 
 
 # --------------------------------------------------------------------------- database

@@ -156,6 +156,7 @@ def demo(app):
 
 
 @pytest.mark.parametrize("username", ["unit01", "inspector", "admin", "paizhu1"])
+@pytest.mark.postgresql_with(username=["unit01", "admin"])   # the most routes, and a unit's scope
 def test_no_route_answers_hostile_input_with_a_500(app, demo, client, username):
     signed_in = type(client)(app.test_client())  # the suite's CSRF-aware client
     assert signed_in.login(username, PASSWORD).status_code == 302

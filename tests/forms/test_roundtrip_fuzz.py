@@ -16,6 +16,7 @@ from . import hypothesis_compat  # noqa: F401
 from .helpers import round_trip
 from .test_roundtrip_property import _browser_safe, _canonical
 from .test_schema_fuzz import SCHEMAS
+from tests.conftest import many
 
 
 def _check(schema, data):
@@ -42,7 +43,7 @@ def test_generated_forms_round_trip(schema, data):
 
 
 @pytest.mark.slow
-@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=many(1000), deadline=None, suppress_health_check=list(HealthCheck))
 @given(schema=SCHEMAS, data=st.data())
 def test_generated_forms_round_trip_many(schema, data):
     _check(schema, data)

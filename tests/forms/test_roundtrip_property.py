@@ -20,6 +20,7 @@ from service.forms import validate
 from service.forms.model import compile_form
 
 from .helpers import corpus_names, load, round_trip
+from tests.conftest import many
 
 SMALL = [n for n in corpus_names() if n != "big_form_200"]
 
@@ -93,7 +94,7 @@ def test_valid_instances_round_trip(name, data):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SMALL)
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=many(100), deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_valid_instances_round_trip_many(name, data):
     schema, strategy = _strategy(name)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from service.packs import Pack, check_pack, load_pack
 
 from .helpers import ROOT
+from tests.conftest import many
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
@@ -84,7 +85,7 @@ def test_any_json_in_place_of_a_field_elsewhere(spot, data):
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=many(300), deadline=None)
 @given(index=st.integers(0, 7), key=st.sampled_from(ITEM_KEYS), value=json_values)
 def test_any_json_in_place_of_an_item_field_many(index, key, value):
     files = default_files()
