@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint
+from flask import Blueprint, render_template
 from flask_babel import gettext, gettext as _
 from flask_login import current_user
 
@@ -45,3 +45,16 @@ def index():
                   units=len({e.unit.id for e in entries}), scope=len(body.unit_ids()) if body else 0,
                   period_label=engine.period_label(period, gettext),
                   colour_labels=engine.COLOURS, status_labels=engine.STATUSES)
+
+
+def urgent_count(body, as_of: dt.date) -> int:
+    """The body's items due now or overdue (黄 and 红) this month across its units."""
+    return sum(e.status.colour in ("red", "yellow") for e in recording.todo(body, as_of)) if body else 0
+
+
+@bp.get("/bell")
+@role_required("holder")
+def bell():
+    """htmx: the holder's bell with the number of its 黄 and 红 items (asked once a page has loaded)."""
+    return render_template("holders/_bell.html", holder_urgent=urgent_count(current_user.holder_body, today())), 200, \
+        {"Vary": "HX-Request"}

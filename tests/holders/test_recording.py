@@ -142,6 +142,23 @@ def test_the_to_do_list_holds_only_its_units_and_lists(app, holders, units, plan
     assert "临江街道" in csv and "季度一提醒" in csv and "区综合行政执法局" not in csv
 
 
+def test_the_holders_bell_counts_its_items_due_now_or_overdue(app, holders, bodies, plans_published, monkeypatch):
+    day = dt.date(2022, 12, 28)
+    monkeypatch.setattr(todo_views, "today", lambda: day)
+    urgent = [e for e in recording.todo(bodies["group"], day) if e.status.colour in ("red", "yellow")]
+    assert urgent                                                  # the fixture's December has some
+    web = Client(app.test_client())
+    web.login("paizhu")
+    page = web.get("/perform/todo/").get_data(as_text=True)
+    assert 'hx-get="/perform/todo/bell"' in page                  # the page does not wait for the count
+    bell = web.get("/perform/todo/bell", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f'<span class="bell-count">{len(urgent)}</span>' in bell and 'href="/perform/todo/"' in bell
+    web.logout()
+    web.login("clerk")                                             # a unit's clerk has the reminders bell
+    assert 'hx-get="/perform/todo/bell"' not in web.get("/dashboard").get_data(as_text=True)
+    assert web.get("/perform/todo/bell").status_code == 403
+
+
 def test_the_to_do_order_is_the_status_engines(holders, bodies, plans_published):
     from service.perform import status as engine
     as_of = dt.date(2022, 12, 28)
