@@ -32,6 +32,8 @@ class Filters:
     """What the book is narrowed to; ``errors`` maps a field name to a message (msgid)."""
 
     unit_id: int | None = None
+    #: the units the reader may see when no unit is chosen (a holder account's scope); None: any
+    scope: tuple[int, ...] | None = None
     period: str = ""
     start: dt.date | None = None
     end: dt.date | None = None
@@ -101,6 +103,8 @@ def records(filters: Filters, *, include_deleted: bool) -> peewee.ModelSelect:
              .order_by(Record.record_date.desc(nulls="LAST"), Record.id.desc()))
     if filters.unit_id:
         query = query.where(Record.unit == filters.unit_id)
+    elif filters.scope is not None:
+        query = query.where(Record.unit.in_(filters.scope or (0,)))
     if not include_deleted:
         query = query.where(Record.deleted_at.is_null())
     start, end = filters.window

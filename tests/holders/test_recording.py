@@ -202,10 +202,46 @@ def test_a_holder_records_its_item_for_the_unit(app, holders, people, plans_publ
     bureau_sv = item_of(plans_published["bureau"], "sv-quarterly-reminder")
     assert web.get(f"/perform/fill/talk?item={bureau_sv.id}").status_code == 404
     assert web.get("/perform/fill/talk").status_code == 404                       # which unit?
-    for url in ("/perform/", "/perform/records", "/admin/users/", "/admin/holders/", "/define/", "/units/",
+    for url in ("/perform/", "/admin/users/", "/admin/holders/", "/define/", "/units/",
                 "/perform/overview", f"/perform/units/{street.unit_id}"):
         assert web.get(url).status_code == 403, url
     assert web.get("/dashboard").headers["Location"].endswith("/perform/todo/")
+
+
+def _book_rows(page: str) -> set[int]:
+    import re
+    return {int(n) for n in re.findall(r'href="/perform/records/(\d+)"', page)}
+
+
+def test_a_holder_reads_the_books_of_its_units_only(app, holders, people, plans_published, units):
+    street, bureau = plans_published["street"], plans_published["bureau"]
+    made = {}
+    for key, plan, clerk in (("street", street, people["clerk"]), ("bureau", bureau, people["other"]),
+                             ("gone", street, people["clerk"])):
+        item = item_of(plan, "fr-talk-young")
+        with audit.acting_as(clerk.id, clerk.username):
+            made[key], errors = records.submit(user=clerk, unit=plan.unit, version=plan.pack_version,
+                                               form_id="talk", plan_item=item, data=dict(TALK))
+        assert not errors, errors
+    with audit.acting_as(people["clerk"].id, "clerk"):
+        records.delete_record(made["gone"], user=people["clerk"], reason="录错了")
+    web = Client(app.test_client())
+    web.login("paizhu")                                  # the street's 派驻组
+    page = web.get("/perform/records").get_data(as_text=True)
+    assert _book_rows(page) == {made["street"].id}       # not the bureau's, not the deleted one
+    assert f'<option value="{units["bureau"].id}"' not in page and f'<option value="{units["street"].id}"' in page
+    assert 'href="/perform/records"' in page and "履责记录本" in page      # in the holder's top bar
+    assert _book_rows(web.get(f"/perform/records?unit={units['street'].id}").get_data(as_text=True)) \
+        == {made["street"].id}
+    assert web.get(f"/perform/records?unit={units['bureau'].id}").status_code == 403
+    csv = web.get("/perform/records?export=csv").get_data(as_text=True)
+    assert f"\n{made['street'].id}," in csv and f"\n{made['bureau'].id}," not in csv
+    assert web.get(f"/perform/records?unit={units['street'].id}&view=print").status_code == 200
+    assert web.get(f"/perform/records?unit={units['bureau'].id}&view=print").status_code == 403
+    assert web.get(f"/perform/records/{made['bureau'].id}").status_code in (403, 404)
+    web.logout()
+    web.login("zuzhibu")                                 # 组织部: both units
+    assert _book_rows(web.get("/perform/records").get_data(as_text=True)) == {made["street"].id, made["bureau"].id}
 
 
 def test_the_clerk_sees_others_items_read_only_and_is_refused_them(app, holders, people, plans_published):
