@@ -15,7 +15,7 @@ HOLDER_ENDPOINTS = frozenset({
     "home.root", "home.dashboard", "home.favicon", "home.healthz",
     "auth.login", "auth.logout", "auth.change_password", "auth.set_language", "tokens.create", "tokens.revoke",
     "todo.index", "todo.bell",
-    "perform.records",
+    "perform.records", "calendar.month",
     "perform.fill", "perform.refresh", "perform.validate_field", "perform.discard", "perform.record",
     "perform.edit", "perform.edit_refresh", "perform.delete", "perform.revisions", "files.download",
     "api_records.list_records", "api_records.get_record", "api_records.create_record",

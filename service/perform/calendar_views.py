@@ -45,17 +45,27 @@ def _unit_for_request() -> Unit:
         if wanted and parse_id(wanted) != current_user.unit_id:
             raise Forbidden()
         return current_user.unit
-    if not current_user.is_staff:
+    if not (current_user.is_staff or current_user.is_holder):
         raise Forbidden()
     if wanted:
         unit = Unit.get_or_none(Unit.id == parse_id(wanted)) if parse_id(wanted) else None
         if unit is None:
             raise NotFound(_("单位不存在"))
+        if not current_user.can_see_unit(unit.id):   # a holder account: the units of its scope
+            raise Forbidden(_("监督单位用户只能查看本机构负责单位的待办事项和记录。"))
         return unit
-    unit = Unit.select().order_by(Unit.code).first()
+    unit = _calendar_units().first()
     if unit is None:
         raise NotFound(_("还没有单位"))
     return unit
+
+
+def _calendar_units():
+    """The units whose calendars the signed-in staff or holder account may choose between."""
+    query = Unit.select().order_by(Unit.code)
+    if current_user.is_holder:
+        query = query.where(Unit.id.in_(sorted(current_user.holder_scope()) or [0]))
+    return query
 
 
 def _may_manage_feed(unit_id: int) -> bool:
@@ -93,9 +103,10 @@ def _month_page(unit: Unit, *, secret_url: str = "", feed_error: str = "", statu
                       ([s.due, s.text, _(engine.COLOURS[s.colour]) if s.colour else "", _(s.status_label),
                         f"{s.count}/{s.target}", engine.period_label(s.window, gettext), explain(s)]
                        for s in items))
-    units = list(Unit.select().order_by(Unit.code)) if current_user.is_staff else []
+    chooses = current_user.is_staff or current_user.is_holder
+    units = list(_calendar_units()) if chooses else []
     prev_month, next_month = calendar.shift(year, month_no, -1), calendar.shift(year, month_no, 1)
-    unit_arg = {"unit": unit.id} if current_user.is_staff else {}
+    unit_arg = {"unit": unit.id} if chooses else {}
     return render("perform/calendar.html", block=block, status=status, unit=unit, units=units, year=year,
                   month_no=month_no, month=calendar.month_id(year, month_no), month_error=month_error,
                   today=day, weeks=calendar.weeks(year, month_no), days=calendar.by_day(items), items=items,

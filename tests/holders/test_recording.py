@@ -244,6 +244,26 @@ def test_a_holder_reads_the_books_of_its_units_only(app, holders, people, plans_
     assert _book_rows(web.get("/perform/records").get_data(as_text=True)) == {made["street"].id, made["bureau"].id}
 
 
+def test_a_holder_reads_the_calendars_of_its_units_only(app, holders, plans_published, units, monkeypatch):
+    from service.perform import calendar_views
+    monkeypatch.setattr(calendar_views, "today", lambda: dt.date(2022, 12, 10))
+    street, bureau = units["street"], units["bureau"]
+    web = Client(app.test_client())
+    web.login("paizhu")                                   # the street's 派驻组
+    page = web.get("/perform/calendar").get_data(as_text=True)
+    assert street.name in page and "季度一提醒" in page          # its only unit, by default
+    assert f'<option value="{bureau.id}"' not in page and "/perform/fill/" not in page   # read-only
+    assert 'id="feed"' not in page and 'href="/perform/calendar"' in page
+    assert web.get(f"/perform/calendar?unit={street.id}&month=2022-11").status_code == 200
+    assert web.get(f"/perform/calendar?unit={bureau.id}").status_code == 403
+    csv = web.get(f"/perform/calendar?unit={street.id}&month=2022-12&export=csv").get_data(as_text=True)
+    assert "季度一提醒" in csv
+    web.logout()
+    web.login("zuzhibu")                                  # 组织部: both units to choose from
+    page = web.get(f"/perform/calendar?unit={bureau.id}").get_data(as_text=True)
+    assert f'<option value="{street.id}"' in page and f'<option value="{bureau.id}" selected' in page
+
+
 def test_the_clerk_sees_others_items_read_only_and_is_refused_them(app, holders, people, plans_published):
     street = plans_published["street"]
     sv, fr = item_of(street, "sv-quarterly-reminder"), item_of(street, "fr-talk-young")
