@@ -86,6 +86,15 @@ class User(UserMixin, BaseModel):
             return self.unit_id == unit_id
         return self.is_holder and unit_id in self.holder_scope()
 
+    def visible_units(self) -> peewee.ModelSelect:
+        """The units ``can_see_unit`` allows, by code (the unit pickers of the book and calendar)."""
+        query = Unit.select().order_by(Unit.code)
+        if self.is_staff:
+            return query
+        if self.is_holder:
+            return query.where(Unit.id.in_(sorted(self.holder_scope()) or [0]))
+        return query.where(Unit.id == self.unit_id)
+
     def get_id(self) -> str:
         """What the session cookie keeps: the id and a fingerprint of the password
         hash and the session generation, so a password change or reset, and a

@@ -54,18 +54,10 @@ def _unit_for_request() -> Unit:
         if not current_user.can_see_unit(unit.id):   # a holder account: the units of its scope
             raise Forbidden(_("监督单位用户只能查看本机构负责单位的待办事项和记录。"))
         return unit
-    unit = _calendar_units().first()
+    unit = current_user.visible_units().first()
     if unit is None:
         raise NotFound(_("还没有单位"))
     return unit
-
-
-def _calendar_units():
-    """The units whose calendars the signed-in staff or holder account may choose between."""
-    query = Unit.select().order_by(Unit.code)
-    if current_user.is_holder:
-        query = query.where(Unit.id.in_(sorted(current_user.holder_scope()) or [0]))
-    return query
 
 
 def _may_manage_feed(unit_id: int) -> bool:
@@ -104,7 +96,7 @@ def _month_page(unit: Unit, *, secret_url: str = "", feed_error: str = "", statu
                         f"{s.count}/{s.target}", engine.period_label(s.window, gettext), explain(s)]
                        for s in items))
     chooses = current_user.is_staff or current_user.is_holder
-    units = list(_calendar_units()) if chooses else []
+    units = list(current_user.visible_units()) if chooses else []
     prev_month, next_month = calendar.shift(year, month_no, -1), calendar.shift(year, month_no, 1)
     unit_arg = {"unit": unit.id} if chooses else {}
     return render("perform/calendar.html", block=block, status=status, unit=unit, units=units, year=year,

@@ -117,24 +117,24 @@ def _records_list():
     or one unit's with ``?unit=``, deleted records marked."""
     is_unit = current_user.role == "unit"
     # A holder account (派驻组, 组织部 …) reads the books of the units in its scope, like a unit
-    # its own: deleted records left out; staff read every unit's.
+    # its own: deleted records left out; staff read every unit's, deleted ones marked.
     holder_scope = tuple(sorted(current_user.holder_scope())) if current_user.is_holder else None
-    own_view = is_unit or holder_scope is not None
+    include_deleted = current_user.is_staff
     unit_id = request.args.get("unit", "")
     unit = current_user.unit if is_unit else (Unit.get_or_none(Unit.id == parse_id(unit_id)) if parse_id(unit_id) else None)
     if not is_unit and parse_id(unit_id) and unit is None:  # (an id out of range: every unit, as before)
         raise NotFound(_("单位不存在"))
-    if holder_scope is not None and unit is not None and unit.id not in holder_scope:
+    if unit is not None and not current_user.can_see_unit(unit.id):   # a holder: the units of its scope
         raise Forbidden(_("监督单位用户只能查看本机构负责单位的待办事项和记录。"))
     filters = book.Filters.parse(request.args, unit.id if unit else None)
     filters.scope = holder_scope
-    scope = book.records(book.Filters(unit_id=filters.unit_id, scope=holder_scope), include_deleted=not own_view)
+    scope = book.records(book.Filters(unit_id=filters.unit_id, scope=holder_scope), include_deleted=include_deleted)
     view = request.args.get("view", "")
     fmt = wanted_format()
     if filters.errors and (fmt or view == "print"):
         raise AppError(_("筛选条件有误：%(problems)s", problems=_("；").join(_(m) for m in filters.errors.values())),
                        status=422)
-    query = book.records(filters, include_deleted=not own_view)
+    query = book.records(filters, include_deleted=include_deleted)
     if view == "print":
         return _book_print(unit, filters, query)
     if fmt:
@@ -157,21 +157,13 @@ def _records_list():
         category_names = {c.id: c.name for c in pack.categories} if pack else {}
     print_args = {k: v for k, v in request.args.items() if k not in ("export", "page", "view")}
     return render("perform/records.html", block="book", print_url=url_for("perform.records", **print_args, view="print"), status=422 if filters.errors else 200,
-                  records=rows, **listing, units=[] if is_unit else _book_units(holder_scope),
+                  records=rows, **listing, units=[] if is_unit else list(current_user.visible_units()),
                   unit=unit, unit_id=unit_id, form_id=filters.form_id, filters=filters,
                   form_choices=_form_choices(scope), form_title=_form_title, linked=book.items_of(r.id for r in rows),
                   list_names=list_names, category_names=category_names, plan_items=[i for cats in tree.values()
                                                                                     for items in cats.values()
                                                                                     for i in items],
                   excerpt=_excerpt)
-
-
-def _book_units(scope: tuple[int, ...] | None) -> list[Unit]:
-    """The units the book's unit filter offers: a holder account's scope, or every unit."""
-    query = Unit.select().order_by(Unit.code)
-    if scope is not None:
-        query = query.where(Unit.id.in_(scope or (0,)))
-    return list(query)
 
 
 def _book_plan(unit, filters):
@@ -200,7 +192,7 @@ def _book_print(unit, filters, query):
     period = book.print_period(filters, today, newest.year if newest else None)
     if not (filters.period or filters.start or filters.end):  # the whole book of that period
         filters.period = period
-        query = book.records(filters, include_deleted=current_user.role not in ("unit", "holder"))
+        query = book.records(filters, include_deleted=current_user.is_staff)
     plan = book.plan_for(unit.id, int(period[:4]))
     tree, list_names, category_names = grouped(plan, include_disabled=False) if plan else ({}, {}, {})
     as_of = book.as_of_for(period, today)

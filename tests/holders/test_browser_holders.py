@@ -20,6 +20,9 @@ def test_a_holder_records_a_supervision_item_and_the_clerk_sees_it_read_only(
     assert "临江街道" in row.inner_text() and "黄" in row.locator(".status").inner_text()
     assert page.locator('tr[data-unit="Q08"]').count() == 0             # the bureau is not its unit
     assert page.locator('tr[data-todo^="fr-"]').count() == 0            # nor the unit's own lists
+    # The bell counts its 黄 and 红 items once the page has loaded (htmx).
+    urgent = page.locator('tr[data-todo][data-colour="red"], tr[data-todo][data-colour="yellow"]').count()
+    assert urgent and page.locator("#bell .bell-count").inner_text() == str(urgent)
     page.screenshot(path=str(screenshot_dir / "holder-todo.png"), full_page=True)
 
     row.get_by_role("link", name="记录").click()
@@ -42,6 +45,18 @@ def test_a_holder_records_a_supervision_item_and_the_clerk_sees_it_read_only(
     assert page.locator('tr[data-todo="sv-quarterly-reminder"][data-unit="J02"]').count() == 0
     assert "绿" in page.locator('li[data-done="sv-quarterly-reminder"][data-unit="J02"]').inner_text()
     assert page.get_by_role("link", name="履责", exact=True).count() == 0  # no stage menus for a holder
+    assert page.locator("#bell .bell-count").inner_text() == str(urgent - 1)
+
+    # The unit's record book, from the top bar: the record just made, only its units to choose.
+    page.locator(".topnav").get_by_role("link", name="履责记录本").click()
+    page.wait_for_url("**/perform/records")
+    assert page.locator(f'a[href="{record_url.split(live_server)[-1]}"]').count() == 1
+    options = page.locator('select[name="unit"] option').all_inner_texts()
+    assert "临江街道" in options and "区综合行政执法局" not in options
+    page.screenshot(path=str(screenshot_dir / "holder-book.png"), full_page=True)
+    page.locator(".topnav").get_by_role("link", name="履职月历").click()
+    page.wait_for_url("**/perform/calendar")
+    assert "临江街道" in page.locator("h1").inner_text() and page.locator('a[href*="/perform/fill/"]').count() == 0
 
     make_user("clerk2", "unit", unit=units["street"])
     context = browser.new_context(base_url=live_server, locale="zh-CN", viewport={"width": 1280, "height": 860})
